@@ -1,0 +1,137 @@
+/**
+ * The model catalogue: which tokenizer each model counts with, its prices and its limits.
+ * Built-in models come from src/data/models.json; users add or override models in the
+ * `promptWorkbench.models` setting. Both are validated here with the same schema.
+ */
+import * as z from 'zod/mini';
+import './zod';
+import { ENCODING_NAMES } from './encodings';
+
+const price = z.number().check(z.nonnegative());
+const positiveInt = z.int().check(z.positive());
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+export const TokenizerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('bpe'),
+    encoding: z.enum(ENCODING_NAMES),
+  }),
+  z.strictObject({
+    kind: z.literal('estimate'),
+    /** Characters of Latin-script text, code and punctuation per token. */
+    charsPerToken: z.number().check(z.positive()),
+    /** Chinese, Japanese and Korean characters per token (defaults to charsPerToken / 3). */
+    cjkCharsPerToken: z.optional(z.number().check(z.positive())),
+  }),
+]);
+export type TokenizerSpec = z.infer<typeof TokenizerSchema>;
+
+const PriceSchema = z.strictObject({
+  input: price,
+  cachedInput: z.optional(price),
+  output: price,
+});
+
+export const ModelSchema = z.strictObject({
+  id: text(200),
+  name: text(200),
+  provider: text(100),
+  tokenizer: TokenizerSchema,
+  /** USD per million tokens. */
+  price: PriceSchema,
+  contextWindow: positiveInt,
+  maxOutputTokens: positiveInt,
+  /** ISO date (YYYY-MM-DD) on which the prices were last checked against the vendor's page. */
+  pricesCheckedOn: z.optional(z.iso.date()),
+  /** Hugging Face repository that publishes the model's tokenizer.json, where there is one. */
+  huggingFaceTokenizer: z.optional(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/))),
+});
+export type Model = z.infer<typeof ModelSchema>;
+
+export const CatalogueSchema = z.strictObject({
+  version: z.literal(1),
+  models: z.array(ModelSchema).check(z.minLength(1)),
+}).check(z.superRefine((cat, ctx) => {
+  const seen = new Set<string>();
+  cat.models.forEach((m, i) => {
+    if (seen.has(m.id)) ctx.issues.push({ code: 'custom', input: m.id, path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+    seen.add(m.id);
+  });
+}));
+export type Catalogue = z.infer<typeof CatalogueSchema>;
+
+/** A user's entry may leave out what it takes from the built-in model of the same id. */
+const UserModelSchema = z.extend(z.partial(ModelSchema), { id: ModelSchema.shape.id, price: z.optional(z.partial(PriceSchema)) });
+
+export interface SettingIssue {
+  /** Where the problem is, e.g. `promptWorkbench.models[2].price.input`. */
+  where: string;
+  message: string;
+}
+
+export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = root;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return out;
+}
+
+export function zodIssues(root: string, error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): SettingIssue[] {
+  return error.issues.map((issue) => ({ where: formatPath(root, issue.path), message: issue.message }));
+}
+
+export function parseCatalogue(data: unknown, source = 'models.json'): Catalogue {
+  const result = CatalogueSchema.safeParse(data);
+  if (!result.success) {
+    const first = zodIssues(source, result.error).map((i) => `${i.where}: ${i.message}`).join('; ');
+    throw new Error(`Invalid model catalogue: ${first}`);
+  }
+  return result.data;
+}
+
+export interface MergedModels {
+  models: Model[];
+  issues: SettingIssue[];
+  /** Ids of models that come from (or were changed by) the user's settings. */
+  userIds: Set<string>;
+}
+
+/**
+ * Merges the user's `promptWorkbench.models` over the built-in catalogue. Each invalid entry is
+ * reported (entry and field) and skipped; every valid entry and every built-in model still works.
+ */
+export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, root = 'promptWorkbench.models'): MergedModels {
+  const models = new Map(builtIn.map((m) => [m.id, m] as const));
+  const issues: SettingIssue[] = [];
+  const userIds = new Set<string>();
+  if (userValue === undefined || userValue === null) return { models: [...models.values()], issues, userIds };
+  if (!Array.isArray(userValue)) {
+    issues.push({ where: root, message: 'must be a list of models' });
+    return { models: [...models.values()], issues, userIds };
+  }
+  userValue.forEach((entry, i) => {
+    const here = `${root}[${i}]`;
+    const partial = UserModelSchema.safeParse(entry);
+    if (!partial.success) {
+      issues.push(...zodIssues(here, partial.error));
+      return;
+    }
+    const base = models.get(partial.data.id);
+    const merged = ModelSchema.safeParse(base ? { ...base, ...partial.data, price: { ...base.price, ...partial.data.price } } : partial.data);
+    if (!merged.success) {
+      const extra = base ? '' : ' (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)';
+      issues.push(...zodIssues(here, merged.error).map((x) => ({ ...x, message: x.message + extra })));
+      return;
+    }
+    models.set(merged.data.id, merged.data);
+    userIds.add(merged.data.id);
+  });
+  return { models: [...models.values()], issues, userIds };
+}
+
+export function isExact(model: Model): boolean {
+  return model.tokenizer.kind === 'bpe';
+}
+
+export function tokenizerLabel(model: Model): string {
+  return model.tokenizer.kind === 'bpe' ? model.tokenizer.encoding : 'estimate';
+}

@@ -1,0 +1,68 @@
+/**
+ * The extension's settings, validated with zod. Pure: takes the raw values VS Code returns and
+ * gives typed settings plus a list of problems (setting, field and what is wrong).
+ */
+import * as z from 'zod/mini';
+import './zod';
+import { mergeUserModels, type Model, type SettingIssue, zodIssues } from './models';
+
+export const SECTION = 'promptWorkbench';
+
+export const DEFAULT_LANGUAGES = ['markdown', 'plaintext', 'handlebars', 'prompt', 'instructions'];
+
+const LanguagesSchema = z.array(z.string().check(z.trim(), z.minLength(1))).check(z.maxLength(200));
+const ExpectedOutputSchema = z.int().check(z.nonnegative(), z.lte(10_000_000));
+const LiveLimitSchema = z.int().check(z.positive());
+
+export interface RawSettings {
+  model: unknown;
+  models: unknown;
+  languages: unknown;
+  expectedOutputTokens: unknown;
+  liveCountLimit: unknown;
+}
+
+export interface Settings {
+  /** The model counted for (always one that exists). */
+  model: Model;
+  models: Model[];
+  userModelIds: Set<string>;
+  languages: string[];
+  expectedOutputTokens: number;
+  /** Documents longer than this many characters are not counted live. */
+  liveCountLimit: number;
+  issues: SettingIssue[];
+}
+
+export const DEFAULTS = {
+  model: 'gpt-4o',
+  expectedOutputTokens: 500,
+  liveCountLimit: 10_000_000,
+};
+
+function checked<T>(schema: z.ZodMiniType<T>, value: unknown, fallback: T, where: string, issues: SettingIssue[]): T {
+  if (value === undefined || value === null) return fallback;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  issues.push(...zodIssues(where, result.error));
+  return fallback;
+}
+
+export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Settings {
+  const merged = mergeUserModels(builtIn, raw.models, `${SECTION}.models`);
+  const issues = [...merged.issues];
+  const languages = checked(LanguagesSchema, raw.languages, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
+  const expectedOutputTokens = checked(ExpectedOutputSchema, raw.expectedOutputTokens, DEFAULTS.expectedOutputTokens, `${SECTION}.expectedOutputTokens`, issues);
+  const liveCountLimit = checked(LiveLimitSchema, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
+  const fallback = merged.models.find((m) => m.id === DEFAULTS.model) ?? merged.models[0]!;
+  let model = fallback;
+  if (typeof raw.model === 'string' && raw.model.trim() !== '') {
+    const wanted = raw.model.trim();
+    const found = merged.models.find((m) => m.id === wanted);
+    if (found) model = found;
+    else issues.push({ where: `${SECTION}.model`, message: `unknown model "${wanted}"; counting for "${fallback.id}" instead` });
+  } else if (raw.model !== undefined && raw.model !== null && raw.model !== '') {
+    issues.push({ where: `${SECTION}.model`, message: `must be a model id (text); counting for "${fallback.id}" instead` });
+  }
+  return { model, models: merged.models, userModelIds: merged.userIds, languages, expectedOutputTokens, liveCountLimit, issues };
+}

@@ -1,0 +1,42 @@
+/** What a model counts with: an exact BPE encoding (loaded lazily) or a labelled estimate. */
+import type { ChunkOptions, CountFn } from './chunks';
+import { estimateTokens } from './cost';
+import { getEncoding } from './encodings';
+import type { Model } from './models';
+
+export interface Tokenizer {
+  /** Identifies the counting rule: models that share it share their counts. */
+  readonly key: string;
+  readonly exact: boolean;
+  /** Encoding name, or "estimate". */
+  readonly label: string;
+  readonly count: CountFn;
+  readonly chunkOptions: ChunkOptions;
+}
+
+const CHUNK_TARGET = 1024;
+const HARD_MAX = 65536;
+
+export function tokenizerFor(model: Model): Tokenizer {
+  const spec = model.tokenizer;
+  if (spec.kind === 'bpe') {
+    const name = spec.encoding;
+    const crlf = name === 'o200k_base' || name === 'cl100k_base';
+    return {
+      key: name,
+      exact: true,
+      label: name,
+      count: (text) => getEncoding(name).count(text),
+      chunkOptions: { target: CHUNK_TARGET, hardMax: HARD_MAX, crlf },
+    };
+  }
+  const { charsPerToken, cjkCharsPerToken } = spec;
+  return {
+    key: `estimate:${charsPerToken}:${cjkCharsPerToken ?? ''}`,
+    exact: false,
+    label: 'estimate',
+    count: (text) => estimateTokens(text, charsPerToken, cjkCharsPerToken),
+    // An estimate is a sum per character: any split is exact for it.
+    chunkOptions: { target: 16384, hardMax: 16384, crlf: true },
+  };
+}

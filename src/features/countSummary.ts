@@ -1,0 +1,57 @@
+/** The words and numbers shown for a count, shared by the status bar and `Prompt: Count Tokens`. */
+import * as vscode from 'vscode';
+import { costOf, formatInt, formatPercent, formatUsd } from '../core/cost';
+import type { Model } from '../core/models';
+
+export interface CountFacts {
+  model: Model;
+  tokens: number;
+  characters: number;
+  exact: boolean;
+  expectedOutputTokens: number;
+  /** Counted a selection rather than the whole document. */
+  selection: boolean;
+  tokenizerLabel: string;
+}
+
+export function locale(): string {
+  return vscode.env.language || 'en';
+}
+
+/** `1,234 tokens`, or `≈1,234 tokens` for an estimate. */
+export function tokensText(tokens: number, exact: boolean): string {
+  const n = (exact ? '' : '≈') + formatInt(tokens, locale());
+  return tokens === 1 ? vscode.l10n.t('{0} token', n) : vscode.l10n.t('{0} tokens', n);
+}
+
+export function factRows(f: CountFacts): Array<[string, string]> {
+  const loc = locale();
+  const cost = costOf(f.model, f.tokens, f.expectedOutputTokens);
+  const rows: Array<[string, string]> = [
+    [vscode.l10n.t('Model'), `${f.model.name} (\`${f.model.id}\`, ${f.model.provider})`],
+    [vscode.l10n.t('Tokenizer'), f.exact ? vscode.l10n.t('{0} (exact)', f.tokenizerLabel) : vscode.l10n.t('estimate (≈), the vendor\'s tokenizer is not public')],
+    [f.selection ? vscode.l10n.t('Tokens in selection') : vscode.l10n.t('Tokens'), (f.exact ? '' : '≈') + formatInt(f.tokens, loc)],
+    [vscode.l10n.t('Characters'), formatInt(f.characters, loc)],
+    [vscode.l10n.t('Input cost'), `${formatUsd(cost.input, loc)} (${vscode.l10n.t('{0} per 1M tokens', formatUsd(f.model.price.input, loc))})`],
+    [vscode.l10n.t('With {0} output tokens', formatInt(f.expectedOutputTokens, loc)), formatUsd(cost.withOutput, loc)],
+    [vscode.l10n.t('Context window'), vscode.l10n.t('{0} of {1} tokens', formatPercent(cost.contextShare, loc), formatInt(f.model.contextWindow, loc))],
+  ];
+  return rows;
+}
+
+export function overContext(f: CountFacts): boolean {
+  return costOf(f.model, f.tokens, f.expectedOutputTokens).contextShare > 1;
+}
+
+/** One paragraph of plain text, for notifications and the clipboard. */
+export function plainSummary(f: CountFacts): string {
+  const cost = costOf(f.model, f.tokens, f.expectedOutputTokens);
+  const loc = locale();
+  const lines = [
+    (f.selection ? vscode.l10n.t('Selection: {0}', tokensText(f.tokens, f.exact)) : tokensText(f.tokens, f.exact)) +
+      ` · ${formatInt(f.characters, loc)} ${vscode.l10n.t('characters')} · ${f.model.id} (${f.exact ? f.tokenizerLabel : vscode.l10n.t('estimate')})`,
+    vscode.l10n.t('Input {0}; with {1} output tokens {2}; {3} of the context window.', formatUsd(cost.input, loc), formatInt(f.expectedOutputTokens, loc), formatUsd(cost.withOutput, loc), formatPercent(cost.contextShare, loc)),
+  ];
+  if (cost.contextShare > 1) lines.push(vscode.l10n.t('Warning: this is more than the model\'s context window.'));
+  return lines.join('\n');
+}

@@ -1,0 +1,125 @@
+/** The live token count in the status bar, for the active prompt document or its selection. */
+import * as vscode from 'vscode';
+import { formatInt, formatUsd } from '../core/cost';
+import { tokenizerFor } from '../core/tokenizer';
+import { type CountState, countInSlices, type DocumentCounts } from '../services/documentCounts';
+import type { SettingsService } from '../services/settings';
+import { type CountFacts, factRows, locale, overContext, tokensText } from './countSummary';
+
+export const STATUS_ITEM_ID = 'promptWorkbench.tokens';
+/** Selections up to this size are counted at once; larger ones in slices. */
+const SYNC_SELECTION_LIMIT = 64 * 1024;
+
+export function registerStatusBar(settings: SettingsService, counts: DocumentCounts): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
+  item.name = vscode.l10n.t('Prompt Workbench: Token Count');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+
+  const schedule = (delay = 15): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void update();
+    }, delay);
+  };
+
+  const show = (text: string, tooltip: vscode.MarkdownString | string, command: string): void => {
+    item.text = text;
+    item.tooltip = tooltip;
+    item.command = command;
+    item.show();
+  };
+
+  const tooltipFor = (facts: CountFacts): vscode.MarkdownString => {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ['promptWorkbench.selectModel', 'promptWorkbench.countTokens'] };
+    md.appendMarkdown(`**${vscode.l10n.t('Prompt Workbench')}**\n\n| | |\n|---|---|\n`);
+    for (const [k, v] of factRows(facts)) md.appendMarkdown(`| ${k} | ${v.replace(/\|/g, '\\|')} |\n`);
+    if (overContext(facts)) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('More than the model\'s context window: the request would fail.')}\n`);
+    md.appendMarkdown(`\n[${vscode.l10n.t('Change model')}](command:promptWorkbench.selectModel) · [${vscode.l10n.t('Count Tokens')}](command:promptWorkbench.countTokens)`);
+    return md;
+  };
+
+  const showState = (state: CountState, facts: Omit<CountFacts, 'tokens' | 'exact' | 'characters'>): void => {
+    switch (state.kind) {
+      case 'counting':
+        show(`$(sync~spin) ${vscode.l10n.t('counting…')}`, vscode.l10n.t('Counting tokens of {0} characters…', formatInt(state.characters, locale())), 'promptWorkbench.selectModel');
+        return;
+      case 'tooLarge':
+        show(`$(warning) ${vscode.l10n.t('too large — run Count Tokens')}`, vscode.l10n.t('{0} characters is more than the live-count limit (setting promptWorkbench.liveCountLimit). Click to count once.', formatInt(state.characters, locale())), 'promptWorkbench.countTokens');
+        return;
+      case 'binary':
+        show(`$(file-binary) ${vscode.l10n.t('binary — not counted')}`, vscode.l10n.t('This file looks binary, so its tokens are not counted.'), 'promptWorkbench.countTokens');
+        return;
+      case 'error':
+        show(`$(error) ${vscode.l10n.t('token count failed')}`, vscode.l10n.t('Counting failed: {0}. See the Prompt Workbench log.', state.message), 'promptWorkbench.countTokens');
+        return;
+      case 'done': {
+        const full: CountFacts = { ...facts, tokens: state.tokens, characters: state.characters, exact: state.exact };
+        const cost = full.model.price.input * full.tokens / 1e6;
+        show(`$(symbol-numeric) ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
+        return;
+      }
+    }
+  };
+
+  const costSuffix = (usd: number): string => (usd === 0 ? '' : ` · ${formatUsd(usd, locale())}`);
+
+  const update = async (): Promise<void> => {
+    const gen = ++generation;
+    const editor = vscode.window.activeTextEditor;
+    const s = settings.get();
+    if (!editor || !s.languages.includes(editor.document.languageId)) {
+      item.hide();
+      return;
+    }
+    const tokenizer = tokenizerFor(s.model);
+    const base = { model: s.model, expectedOutputTokens: s.expectedOutputTokens, tokenizerLabel: tokenizer.label };
+    const selections = editor.selections.filter((sel) => !sel.isEmpty);
+    if (selections.length === 0) {
+      showState(counts.state(editor.document, tokenizer), { ...base, selection: false });
+      return;
+    }
+    const texts = selections.map((sel) => editor.document.getText(sel));
+    const characters = texts.reduce((n, t) => n + t.length, 0);
+    let tokens = 0;
+    let exact = tokenizer.exact;
+    if (characters <= SYNC_SELECTION_LIMIT) {
+      for (const t of texts) tokens += tokenizer.count(t);
+    } else {
+      showState({ kind: 'counting', characters }, { ...base, selection: true });
+      for (const t of texts) {
+        const r = await countInSlices(t, tokenizer, () => gen !== generation);
+        if (!r) return;
+        tokens += r.tokens;
+        exact &&= r.exact;
+      }
+    }
+    if (gen !== generation) return;
+    const facts: CountFacts = { ...base, selection: true, tokens, characters, exact };
+    const cost = s.model.price.input * tokens / 1e6;
+    const label = selections.length > 1
+      ? vscode.l10n.t('{0} in {1} selections', tokensText(tokens, exact), selections.length)
+      : vscode.l10n.t('{0} selected', tokensText(tokens, exact));
+    show(`$(selection) ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
+  };
+
+  const subscriptions = [
+    item,
+    vscode.window.onDidChangeActiveTextEditor(() => schedule(0)),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor === vscode.window.activeTextEditor) schedule();
+    }),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc === vscode.window.activeTextEditor?.document) schedule(0); // language changed
+    }),
+    counts.onDidUpdate((doc) => {
+      if (doc === vscode.window.activeTextEditor?.document) schedule();
+    }),
+    settings.onDidChange(() => schedule(0)),
+    { dispose: () => timer && clearTimeout(timer) },
+  ];
+  schedule(0);
+  return vscode.Disposable.from(...subscriptions);
+}

@@ -1,0 +1,166 @@
+/**
+ * Live token counts of open documents. The first count of a document runs in slices that give
+ * the extension host back every few milliseconds; after that each edit recounts only the chunks
+ * it touches (see core/chunks.ts), so typing never waits for a count.
+ */
+import * as vscode from 'vscode';
+import { ChunkedCount } from '../core/chunks';
+import { PendingEdits } from '../core/pendingEdits';
+import type { Tokenizer } from '../core/tokenizer';
+import { log } from './log';
+
+export type CountState =
+  | { kind: 'counting'; characters: number }
+  | { kind: 'done'; tokens: number; characters: number; exact: boolean }
+  | { kind: 'tooLarge'; characters: number }
+  | { kind: 'binary'; characters: number }
+  | { kind: 'error'; message: string };
+
+/** Longest stretch of work between two pauses, in milliseconds. */
+export const SLICE_MS = 8;
+
+export const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+interface Entry {
+  readonly doc: vscode.TextDocument;
+  readonly tokenizer: Tokenizer;
+  chunked?: ChunkedCount;
+  /** Edits since the text `chunked` counts (or since the running first count's snapshot). */
+  pending: PendingEdits;
+  running: boolean;
+  cancelled: boolean;
+  error?: string;
+}
+
+/** A few NUL characters near the start mean a binary file opened as text. */
+export function looksBinary(doc: vscode.TextDocument): boolean {
+  const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 200), 0)).slice(0, 8192);
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
+  return nul > 0 && nul * 100 >= head.length;
+}
+
+export function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(new vscode.Position(doc.lineCount, 0));
+}
+
+export class DocumentCounts implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly emitter = new vscode.EventEmitter<vscode.TextDocument>();
+  /** Fires when a document's count changes (or its state does). */
+  readonly onDidUpdate = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly limit: () => number) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc)),
+    );
+  }
+
+  private key(doc: vscode.TextDocument, tokenizer: Tokenizer): string {
+    return `${tokenizer.key}\u0000${doc.uri.toString()}`;
+  }
+
+  /** The count as it stands; starts counting the document if it is not counted yet. */
+  state(doc: vscode.TextDocument, tokenizer: Tokenizer): CountState {
+    const key = this.key(doc, tokenizer);
+    let entry = this.entries.get(key);
+    const characters = documentLength(doc);
+    if (!entry) {
+      if (characters > this.limit()) return { kind: 'tooLarge', characters };
+      if (looksBinary(doc)) return { kind: 'binary', characters };
+      entry = { doc, tokenizer, pending: new PendingEdits(characters), running: false, cancelled: false };
+      this.entries.set(key, entry);
+      this.start(entry);
+    }
+    if (entry.error) return { kind: 'error', message: entry.error };
+    if (!entry.chunked || entry.running) return { kind: 'counting', characters };
+    return { kind: 'done', tokens: entry.chunked.total, characters, exact: tokenizer.exact && entry.chunked.exact };
+  }
+
+  private start(entry: Entry): void {
+    entry.running = true;
+    entry.cancelled = false;
+    const text = entry.doc.getText();
+    entry.pending = new PendingEdits(text.length);
+    const started = performance.now();
+    ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions)
+      .then((chunked) => {
+        if (!chunked || entry.cancelled) return;
+        entry.chunked = chunked;
+        entry.running = false;
+        log().debug(`Counted ${entry.doc.uri.toString(true)} (${text.length} chars, ${entry.tokenizer.label}) in ${(performance.now() - started).toFixed(1)} ms: ${chunked.total}`);
+        this.catchUp(entry);
+        this.emitter.fire(entry.doc);
+      })
+      .catch((err: unknown) => this.fail(entry, err));
+  }
+
+  private fail(entry: Entry, err: unknown): void {
+    entry.running = false;
+    entry.error = err instanceof Error ? err.message : String(err);
+    log().error(`Counting ${entry.doc.uri.toString(true)} failed: ${entry.error}`);
+    this.emitter.fire(entry.doc);
+  }
+
+  /** Brings `chunked` up to date with the edits made since it was counted. */
+  private catchUp(entry: Entry): void {
+    const edit = entry.pending.combined();
+    if (!edit || !entry.chunked) return;
+    const doc = entry.doc;
+    const expected = entry.pending.length;
+    entry.pending = new PendingEdits(expected);
+    if (expected !== documentLength(doc)) {
+      // The edits did not add up (should not happen): count again from scratch.
+      log().warn(`Edit tracking lost sync for ${doc.uri.toString(true)}; recounting.`);
+      entry.chunked = undefined;
+      this.start(entry);
+      return;
+    }
+    try {
+      entry.chunked.applyEdit(edit.offset, edit.removed, edit.inserted, (s, e) =>
+        doc.getText(new vscode.Range(doc.positionAt(s), doc.positionAt(e))),
+      );
+    } catch (err) {
+      this.fail(entry, err);
+    }
+  }
+
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0) return;
+    const uri = e.document.uri.toString();
+    for (const [key, entry] of this.entries) {
+      if (!key.endsWith(uri) || entry.doc.uri.toString() !== uri) continue;
+      for (const change of e.contentChanges) entry.pending.add(change.rangeOffset, change.rangeLength, change.text.length);
+      if (entry.pending.length > this.limit()) {
+        this.drop(key, entry);
+        continue;
+      }
+      if (!entry.running) this.catchUp(entry);
+    }
+    this.emitter.fire(e.document);
+  }
+
+  private drop(key: string, entry: Entry): void {
+    entry.cancelled = true;
+    this.entries.delete(key);
+  }
+
+  forget(doc: vscode.TextDocument): void {
+    const uri = doc.uri.toString();
+    for (const [key, entry] of this.entries) if (entry.doc.uri.toString() === uri) this.drop(key, entry);
+  }
+
+  dispose(): void {
+    for (const [key, entry] of this.entries) this.drop(key, entry);
+    for (const s of this.subscriptions) s.dispose();
+    this.emitter.dispose();
+  }
+}
+
+/** Counts any text (a selection, a document on demand) in slices; undefined if cancelled. */
+export async function countInSlices(text: string, tokenizer: Tokenizer, cancelled?: () => boolean): Promise<{ tokens: number; exact: boolean } | undefined> {
+  const chunked = await ChunkedCount.sliced(text, tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled }, tokenizer.chunkOptions);
+  return chunked && { tokens: chunked.total, exact: tokenizer.exact && chunked.exact };
+}

@@ -1,0 +1,72 @@
+/**
+ * Current settings and model catalogue, re-read when the user changes them. Problems in the
+ * user's settings are logged and shown once, naming the setting and the field; everything valid
+ * keeps working.
+ */
+import * as vscode from 'vscode';
+import catalogueJson from '../data/models.json';
+import { type Model, parseCatalogue } from '../core/models';
+import { resolveSettings, SECTION, type Settings } from '../core/settings';
+import { log } from './log';
+
+let builtIn: Model[] | undefined;
+
+export function builtInModels(): Model[] {
+  builtIn ??= parseCatalogue(catalogueJson, 'src/data/models.json').models;
+  return builtIn;
+}
+
+export class SettingsService implements vscode.Disposable {
+  private current: Settings | undefined;
+  private readonly emitter = new vscode.EventEmitter<Settings>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+  private lastShownIssues = '';
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.current = undefined;
+      this.emitter.fire(this.get());
+    });
+  }
+
+  get(): Settings {
+    if (!this.current) {
+      const config = vscode.workspace.getConfiguration(SECTION);
+      this.current = resolveSettings(builtInModels(), {
+        model: config.get('model'),
+        models: config.get('models'),
+        languages: config.get('languages'),
+        expectedOutputTokens: config.get('expectedOutputTokens'),
+        liveCountLimit: config.get('liveCountLimit'),
+      });
+      this.report(this.current);
+    }
+    return this.current;
+  }
+
+  private report(settings: Settings): void {
+    const text = settings.issues.map((i) => `${i.where}: ${i.message}`).join('\n');
+    if (text === this.lastShownIssues) return;
+    this.lastShownIssues = text;
+    if (!text) return;
+    for (const issue of settings.issues) log().warn(`Setting ${issue.where}: ${issue.message}`);
+    const first = settings.issues[0]!;
+    const more = settings.issues.length - 1;
+    const message = more > 0
+      ? vscode.l10n.t('Prompt Workbench: {0} — {1} (and {2} more problems, see the log). Invalid entries are ignored; everything else keeps working.', first.where, first.message, more)
+      : vscode.l10n.t('Prompt Workbench: {0} — {1}. Invalid entries are ignored; everything else keeps working.', first.where, first.message);
+    const openSettings = vscode.l10n.t('Open Settings');
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showWarningMessage(message, openSettings, showLog).then((choice) => {
+      if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', first.where.replace(/\[.*$/, ''));
+      else if (choice === showLog) log().show(true);
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

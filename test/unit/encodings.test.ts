@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { ENCODING_NAMES, getEncoding, isEncodingLoaded } from '../../src/core/encodings';
+import { corpus, referenceCount, referenceEncode } from './reference';
+
+describe('encodings: counts equal tiktoken exactly', () => {
+  const texts = {
+    ...corpus(),
+    specialTokens: 'Say <|endoftext|> then <|im_start|>user\nhi<|im_end|> and <|fim_prefix|>x<|fim_suffix|>',
+    emoji: '👩🏽‍💻 🇨🇳 🏳️‍🌈 😀😃😄 family: 👨‍👩‍👧‍👦',
+    crlf: 'line one\r\nline two\r\n\r\n  indented\r\nend',
+    whitespace: 'a\n\n\nb  \n  \t\tc   ',
+    empty: '',
+  };
+  for (const name of ENCODING_NAMES) {
+    for (const [label, text] of Object.entries(texts)) {
+      it(`${name}: ${label}`, () => {
+        assert.equal(getEncoding(name).count(text), referenceCount(name, text));
+      });
+    }
+  }
+
+  it('o200k_base token ids equal the reference on Chinese', () => {
+    const text = corpus().chinese!;
+    assert.deepEqual(getEncoding('o200k_base').encode(text), referenceEncode('o200k_base', text));
+  });
+
+  it('counts known values (fixed expectations, from tiktoken)', () => {
+    // These pin the reference itself, so a broken reference cannot make the tests pass.
+    assert.equal(referenceCount('o200k_base', 'hello world'), 2);
+    assert.equal(getEncoding('o200k_base').count('hello world'), 2);
+    assert.equal(getEncoding('cl100k_base').count('<|endoftext|>'), 7);
+    assert.equal(getEncoding('o200k_base').count('<|endoftext|>'), referenceCount('o200k_base', '<|endoftext|>'));
+  });
+
+  it('loads no encoding table until a count needs it', () => {
+    const modulePath = require.resolve('../../src/core/encodings');
+    const script = `
+      const m = require(${JSON.stringify(modulePath)});
+      const loaded = () => Object.keys(require.cache).filter((k) => k.includes('bpeRanks')).map((k) => k.split('/').pop());
+      const before = loaded();
+      m.getEncoding('cl100k_base').count('hi');
+      console.log(JSON.stringify({ before, after: loaded(), flag: m.isEncodingLoaded('cl100k_base'), other: m.isEncodingLoaded('o200k_base') }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(out, { before: [], after: ['cl100k_base.js'], flag: true, other: false });
+  });
+});

@@ -1,0 +1,38 @@
+/** The reference tokenizer for exactness tests: OpenAI's tiktoken (Rust, compiled to WASM). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { get_encoding, type Tiktoken } from 'tiktoken';
+import type { EncodingName } from '../../src/core/encodings';
+
+const cache = new Map<EncodingName, Tiktoken>();
+
+export function referenceEncode(name: EncodingName, text: string): number[] {
+  let enc = cache.get(name);
+  if (!enc) {
+    enc = get_encoding(name);
+    cache.set(name, enc);
+  }
+  return Array.from(enc.encode_ordinary(text));
+}
+
+export function referenceCount(name: EncodingName, text: string): number {
+  return referenceEncode(name, text).length;
+}
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+
+export function readRepoFile(rel: string): string {
+  return fs.readFileSync(path.join(REPO, rel), 'utf8');
+}
+
+/** Real texts: the sample prompts, this repo's own source, and English prose from a dependency. */
+export function corpus() {
+  return {
+    english: readRepoFile('examples/summarise-article.md'),
+    chinese: readRepoFile('examples/情感分类.md'),
+    code: readRepoFile('src/core/chunks.ts'),
+    prompt: readRepoFile('examples/code-review.prompt'),
+    mixedEmoji: readRepoFile('examples/mixed-and-emoji.txt'),
+    license: readRepoFile('node_modules/typescript/LICENSE.txt'),
+  };
+}
