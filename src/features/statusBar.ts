@@ -10,7 +10,14 @@ export const STATUS_ITEM_ID = 'promptWorkbench.tokens';
 /** Selections up to this size are counted at once; larger ones in slices. */
 const SYNC_SELECTION_LIMIT = 64 * 1024;
 
-export function registerStatusBar(settings: SettingsService, counts: DocumentCounts): vscode.Disposable {
+export interface StatusBarView {
+  readonly disposable: vscode.Disposable;
+  /** What the item shows now (for the extension's API and tests). */
+  snapshot(): { text: string; visible: boolean; tooltip: string };
+}
+
+export function registerStatusBar(settings: SettingsService, counts: DocumentCounts): StatusBarView {
+  let visible = false;
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = vscode.l10n.t('Prompt Workbench: Token Count');
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,6 +36,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     item.tooltip = tooltip;
     item.command = command;
     item.show();
+    visible = true;
   };
 
   const tooltipFor = (facts: CountFacts): vscode.MarkdownString => {
@@ -72,6 +80,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const s = settings.get();
     if (!editor || !s.languages.includes(editor.document.languageId)) {
       item.hide();
+      visible = false;
       return;
     }
     const tokenizer = tokenizerFor(s.model);
@@ -121,5 +130,12 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     { dispose: () => timer && clearTimeout(timer) },
   ];
   schedule(0);
-  return vscode.Disposable.from(...subscriptions);
+  return {
+    disposable: vscode.Disposable.from(...subscriptions),
+    snapshot: () => ({
+      text: item.text,
+      visible,
+      tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '',
+    }),
+  };
 }

@@ -202,6 +202,14 @@ async function waitForHttp(port, proc, name, timeoutMs = START_TIMEOUT_MS, pathn
   );
 }
 
+/**
+ * Environment for a server: the caller's plus env; without a gallery (the default one,
+ * open-vsx.org, cannot be reached offline) unless EXTENSIONS_GALLERY is set.
+ */
+function serverEnv(env = {}) {
+  return { EXTENSIONS_GALLERY: '{}', ...process.env, ...env };
+}
+
 /** Writes USER_DATA_DIR/User/settings.json: workspace trust off, plus userSettings. */
 function writeUserSettings(userDataDir, userSettings = {}) {
   const dir = path.join(userDataDir, 'User');
@@ -315,7 +323,7 @@ export async function startCodeServer({
         ...extraArgs,
         folder,
       ],
-      { env: { ...process.env, ...env }, cwd: folder, name: 'code-server' },
+      { env: serverEnv(env), cwd: folder, name: 'code-server' },
     );
     try {
       await waitForHttp(port, proc, 'code-server', timeoutMs, '/healthz');
@@ -373,7 +381,7 @@ export async function startVsCodeServer({
         '--extensions-dir', extensionsDir,
         ...extraArgs,
       ],
-      { env: { ...process.env, ...env }, cwd: folder || REPO_ROOT, name: 'vscode-server' },
+      { env: serverEnv(env), cwd: folder || REPO_ROOT, name: 'vscode-server' },
     );
     try {
       await waitForHttp(port, proc, 'VS Code server', timeoutMs, '/');

@@ -146,7 +146,19 @@ async function main() {
       throw new Error('the workbench (.monaco-workbench) did not appear within 60 s');
     });
     console.log(`integration: workbench up after ${elapsed()}, waiting for the suite's report`);
-    const result = await waitForReport(reportFile, timeoutMs, () => pageGone);
+    // The extension host exits when run() settles; if it exits without a report (the suite
+    // failed to load, or crashed), give the file a few seconds and stop waiting.
+    let hostExitSeen = 0;
+    const isDead = () => {
+      if (pageGone) return pageGone;
+      const m = /Extension Host Process exited with code: (\S+), signal: (\S+)/.exec(server.output());
+      if (!m) return null;
+      hostExitSeen ||= Date.now();
+      return Date.now() - hostExitSeen > 5000
+        ? `the extension host exited (code ${m[1].replace(/,$/, '')}, signal ${m[2].replace(/\.$/, '')})`
+        : null;
+    };
+    const result = await waitForReport(reportFile, timeoutMs, isDead);
     if (result && result.dead) {
       console.error(`integration: ${result.dead} before the suite wrote its report`);
     } else if (!result) {

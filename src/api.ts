@@ -1,0 +1,34 @@
+/**
+ * What `activate` returns (`vscode.extensions.getExtension('prompt-workbench.prompt-workbench').exports`):
+ * token counts for other extensions and for our own extension-host tests.
+ */
+import * as vscode from 'vscode';
+import { tokenizerFor } from './core/tokenizer';
+import { countInSlices } from './services/documentCounts';
+import type { SettingsService } from './services/settings';
+
+export interface PromptWorkbenchApi {
+  /** Tokens of `text` for the chosen model (or `modelId`); `exact` is false for estimates. */
+  countTokens(text: string, modelId?: string): Promise<{ model: string; tokens: number; exact: boolean }>;
+  /** The model currently counted for. */
+  currentModel(): string;
+  /** Problems found in the user's settings, as `where: message` lines. */
+  settingsIssues(): string[];
+  /** The status bar item's text and whether it is shown (used by the tests). */
+  statusBar(): { text: string; visible: boolean; tooltip: string };
+}
+
+export function createApi(settings: SettingsService, statusBar: () => { text: string; visible: boolean; tooltip: string }): PromptWorkbenchApi {
+  return {
+    async countTokens(text, modelId) {
+      const s = settings.get();
+      const model = modelId === undefined ? s.model : s.models.find((m) => m.id === modelId);
+      if (!model) throw new Error(vscode.l10n.t('Unknown model "{0}".', modelId ?? ''));
+      const r = await countInSlices(text, tokenizerFor(model));
+      return { model: model.id, tokens: r!.tokens, exact: r!.exact };
+    },
+    currentModel: () => settings.get().model.id,
+    settingsIssues: () => settings.get().issues.map((i) => `${i.where}: ${i.message}`),
+    statusBar,
+  };
+}

@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { referenceCount } from '../unit/reference';
+import { api, closeAll, numberIn, openDoc, setSetting, waitFor } from './helpers';
+
+const ENGLISH = 'Summarise the review below in one sentence.\n\nReview: "Loved it — the <|endoftext|> joke too."\n';
+const CHINESE = '判断下面评论的情感倾向，只回答“正面”或“负面”。\n评论：物流很快，包装也很用心。\n情感：';
+
+describe('token counter in the status bar', () => {
+  afterEach(async () => {
+    await closeAll();
+    for (const key of ['model', 'models', 'liveCountLimit', 'languages']) await setSetting(key, undefined);
+  });
+
+  it('shows the exact o200k_base count of a markdown document for the default model', async () => {
+    const pw = await api();
+    await openDoc(ENGLISH + CHINESE);
+    const expected = referenceCount('o200k_base', ENGLISH + CHINESE);
+    const status = await waitFor(() => pw.statusBar(), (s) => s.visible && /tokens/.test(s.text) && !s.text.includes('counting'), 'a count');
+    assert.equal(pw.currentModel(), 'gpt-4o');
+    assert.equal(numberIn(status.text), expected);
+    assert.ok(!status.text.includes('≈'));
+    assert.match(status.tooltip, /o200k_base/);
+    assert.match(status.tooltip, /128,000/);
+  });
+
+  it('updates as text is typed, including several cursors at once', async () => {
+    const pw = await api();
+    const editor = await openDoc(ENGLISH);
+    await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t), 'a first count');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Please, '));
+    await editor.edit((e) => {
+      e.insert(new vscode.Position(2, 0), '中文 😀\n\n');
+      e.insert(new vscode.Position(0, 3), 'X');
+      e.replace(new vscode.Range(1, 0, 1, 0), '/\n');
+    });
+    const text = editor.document.getText();
+    const expected = referenceCount('o200k_base', text);
+    const status = await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === expected, `count ${expected}`);
+    assert.equal(numberIn(status), expected);
+  });
+
+  it('counts the selection and says so', async () => {
+    const pw = await api();
+    const editor = await openDoc(ENGLISH + CHINESE);
+    editor.selection = new vscode.Selection(new vscode.Position(3, 0), new vscode.Position(4, 4));
+    const selected = editor.document.getText(editor.selection);
+    const text = await waitFor(() => pw.statusBar().text, (t) => t.includes('selected'), 'a selection count');
+    assert.equal(numberIn(text), referenceCount('o200k_base', selected));
+  });
+
+  it('follows the chosen model: cl100k_base for gpt-4, an estimate for Claude', async () => {
+    const pw = await api();
+    await openDoc(CHINESE);
+    await setSetting('model', 'gpt-4');
+    const gpt4 = await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === referenceCount('cl100k_base', CHINESE), 'the cl100k_base count');
+    assert.ok(!gpt4.includes('≈'));
+    await setSetting('model', 'claude-sonnet-4-5');
+    const claude = await waitFor(() => pw.statusBar().text, (t) => t.includes('≈'), 'an estimate');
+    assert.match(claude, /≈\d/);
+  });
+
+  it('hides in other languages and shows for languages added in the setting', async () => {
+    const pw = await api();
+    await openDoc('const x = 1;', 'javascript');
+    await waitFor(() => pw.statusBar().visible, (v) => v === false, 'the item to hide');
+    await setSetting('languages', ['javascript']);
+    await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === referenceCount('o200k_base', 'const x = 1;'), 'a count for javascript');
+  });
+
+  it('says a document over the live limit is too large instead of counting it', async () => {
+    const pw = await api();
+    await setSetting('liveCountLimit', 1000);
+    await openDoc('word '.repeat(500));
+    await waitFor(() => pw.statusBar().text, (t) => t.includes('too large'), '"too large"');
+  });
+
+  it('reports invalid user models by entry and field, and keeps the valid ones', async () => {
+    const pw = await api();
+    await setSetting('models', [
+      { id: 'team-gpt', name: 'Team GPT', provider: 'Azure', tokenizer: { kind: 'bpe', encoding: 'cl100k_base' }, price: { input: 1, output: 2 }, contextWindow: 8000, maxOutputTokens: 1000 },
+      { id: 'bad', name: 'Bad', provider: 'X', tokenizer: { kind: 'bpe', encoding: 'nope' }, price: { input: -1, output: 1 }, contextWindow: 1, maxOutputTokens: 1 },
+    ]);
+    const issues = await waitFor(() => pw.settingsIssues(), (i) => i.length > 0, 'the settings problems');
+    assert.ok(issues.some((i) => i.startsWith('promptWorkbench.models[1].tokenizer.encoding')), issues.join('\n'));
+    assert.ok(issues.some((i) => i.startsWith('promptWorkbench.models[1].price.input')), issues.join('\n'));
+    assert.equal(await vscode.commands.executeCommand('promptWorkbench.selectModel', 'team-gpt'), 'team-gpt');
+    await openDoc(CHINESE);
+    await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === referenceCount('cl100k_base', CHINESE), 'the team model count');
+  });
+
+  it('falls back from an unknown default model and says so', async () => {
+    const pw = await api();
+    await setSetting('model', 'gpt-99');
+    await waitFor(() => pw.settingsIssues(), (i) => i.some((x) => x.includes('unknown model "gpt-99"')), 'the unknown-model problem');
+    assert.equal(pw.currentModel(), 'gpt-4o');
+  });
+});
+
+describe('Prompt: Count Tokens', () => {
+  afterEach(closeAll);
+
+  it('returns the document count and a readable summary', async () => {
+    await api();
+    await openDoc(ENGLISH);
+    const result = await vscode.commands.executeCommand<{ summary: string; results: Array<{ model: string; tokens: number; exact: boolean }> }>('promptWorkbench.countTokens');
+    assert.ok(result);
+    assert.equal(result.results[0]!.model, 'gpt-4o');
+    assert.equal(result.results[0]!.tokens, referenceCount('o200k_base', ENGLISH));
+    assert.match(result.summary, new RegExp(`^${referenceCount('o200k_base', ENGLISH)} tokens`));
+    const gpt4 = result.results.find((r) => r.model === 'gpt-4');
+    assert.equal(gpt4?.tokens, referenceCount('cl100k_base', ENGLISH));
+    assert.ok(result.results.some((r) => r.model === 'claude-sonnet-4-5' && !r.exact));
+  });
+
+  it('says plainly when no editor is open', async () => {
+    await api();
+    await closeAll();
+    assert.equal(await vscode.commands.executeCommand('promptWorkbench.countTokens'), undefined);
+  });
+});

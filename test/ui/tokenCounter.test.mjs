@@ -1,0 +1,71 @@
+// Journey: a person opens a prompt in code-server (the packaged .vsix installed), reads the
+// status bar, types, selects, runs Prompt: Count Tokens, and switches to a cl100k_base model.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openFile, readNotifications, readStatusBarItem, readStatusBarTooltip, runCommand, screenshot, selectAll, typeInEditor } from '../harness/workbench.mjs';
+import { EXTENSION_ID, openWorkbench, referenceCount, STATUS_ITEM, tokensIn, writeWorkspaceSettings } from './journey.mjs';
+
+const status = (page, waitFor, timeout = 30_000) => readStatusBarItem(page, STATUS_ITEM, { extensionId: EXTENSION_ID, waitFor, timeout });
+
+describe('journey: live token counter in code-server', function () {
+  let wb;
+  let original;
+  const file = 'summarise-article.md';
+  const typed = '\nKeep it friendly and avoid jargon.';
+  before(async function () {
+    wb = await openWorkbench();
+    // Read once: the editor may save the file while we type.
+    original = fs.readFileSync(path.join(wb.folder, file), 'utf8');
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('shows the exact o200k_base count when a prompt file is opened', async () => {
+    await openFile(wb.page, file);
+    const expected = referenceCount('o200k_base', original);
+    const text = await status(wb.page, /\d tokens/);
+    assert.equal(tokensIn(text), expected, `status bar says "${text}"`);
+    assert.match(text, /\$0\.\d+/, 'shows the input cost');
+    const tooltip = await readStatusBarTooltip(wb.page, STATUS_ITEM, { extensionId: EXTENSION_ID });
+    assert.match(tooltip, /GPT-4o/);
+    assert.match(tooltip, /o200k_base/);
+    await screenshot(wb.page, 'token-counter-open');
+  });
+
+  it('updates the count as the user types', async () => {
+    await wb.page.keyboard.press('Control+End');
+    await typeInEditor(wb.page, typed);
+    const expected = referenceCount('o200k_base', original + typed);
+    const text = await status(wb.page, new RegExp(`^${expected.toLocaleString('en')} tokens`), 15_000);
+    assert.equal(tokensIn(text), expected, `after typing, the status bar says "${text}"`);
+  });
+
+  it('counts the selection and says so', async () => {
+    await selectAll(wb.page);
+    const text = await status(wb.page, /selected/);
+    const expected = referenceCount('o200k_base', original + typed);
+    assert.equal(tokensIn(text), expected);
+    await screenshot(wb.page, 'token-counter-selection');
+  });
+
+  it('runs Prompt: Count Tokens from the palette and shows the result', async () => {
+    await runCommand(wb.page, 'Prompt: Count Tokens');
+    const notes = await readNotifications(wb.page, { waitFor: /tokens/, timeout: 20_000 });
+    const expected = referenceCount('o200k_base', original + typed);
+    const joined = notes.join('\n');
+    assert.match(joined, new RegExp(`Selection: ${expected.toLocaleString('en')} tokens`), joined);
+    await screenshot(wb.page, 'count-tokens-command');
+  });
+
+  it('recounts with cl100k_base when the model changes to gpt-4', async () => {
+    await wb.page.keyboard.press('Escape');
+    await wb.page.keyboard.press('Control+End'); // drop the selection
+    writeWorkspaceSettings(wb.folder, { 'promptWorkbench.model': 'gpt-4' });
+    const content = original + typed;
+    const expected = referenceCount('cl100k_base', content);
+    assert.notEqual(expected, referenceCount('o200k_base', content), 'the two encodings should differ on this text');
+    const text = await status(wb.page, new RegExp(`^${expected.toLocaleString('en')} tokens`), 20_000);
+    assert.equal(tokensIn(text), expected);
+    await screenshot(wb.page, 'token-counter-gpt-4');
+  });
+});
