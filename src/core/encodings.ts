@@ -20,6 +20,62 @@ export interface Encoding {
 interface GptTokenizerModule {
   countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
   encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
+  default?: { bytePairEncodingCoreProcessor?: BpeCore };
+}
+
+/** The parts of gpt-tokenizer 4.0.0's (internal) BytePairEncodingCore that the fixes below touch. */
+interface BpeCore {
+  tokenSplitRegex?: RegExp;
+  getBpeRankFromBytes?: (key: Uint8Array) => number | undefined;
+  getBpeRankFromString?: (key: string) => number | undefined;
+  binarySearch?: (key: Uint8Array) => number;
+  bytePairNonUtfSortedEncoder?: Array<[Uint8Array, number]>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Makes gpt-tokenizer agree with OpenAI's tiktoken on two inputs where 4.0.0 differs:
+ *
+ * 1. Whitespace. tiktoken's pre-tokenizer is a Rust regex, where `\s` is Unicode White_Space: it
+ *    includes U+0085 (NEXT LINE) and excludes U+FEFF (BYTE ORDER MARK). JavaScript's `\s` is the
+ *    other way round, so `" \u0085a"` split into 3 pieces instead of 4. We give the library the
+ *    same pattern with `\p{White_Space}`, which means in JavaScript what `\s` means in Rust.
+ * 2. U+FEFF's bytes (EF BB BF). The library looks a byte sequence up by decoding it to a string,
+ *    and its decoder drops a leading byte-order mark, so `"\uFEFF"` found no token (2 tokens
+ *    instead of 1) and a sequence starting with it could even find the token of what follows. We
+ *    look such sequences up with the mark kept, or by their bytes.
+ *
+ * Both patch one encoder instance, are checked on load (a library that does not have these
+ * internals is left as it is and reported), and are pinned by tests against tiktoken.
+ */
+export function applyReferenceFixes(core: BpeCore | undefined): string[] {
+  const problems: string[] = [];
+  if (!core || !(core.tokenSplitRegex instanceof RegExp)) return ['gpt-tokenizer internals not found; U+0085/U+FEFF counts may differ from tiktoken'];
+  const source = core.tokenSplitRegex.source;
+  core.tokenSplitRegex = new RegExp(source.replace(/\\s/g, '\\p{White_Space}').replace(/\\S/g, '\\P{White_Space}'), core.tokenSplitRegex.flags);
+  const byString = core.getBpeRankFromString?.bind(core);
+  const original = core.getBpeRankFromBytes?.bind(core);
+  const search = core.binarySearch?.bind(core);
+  const sorted = core.bytePairNonUtfSortedEncoder;
+  if (!byString || !original || !search || !sorted) {
+    problems.push('gpt-tokenizer byte lookup not found; U+FEFF counts may differ from tiktoken');
+    return problems;
+  }
+  core.getBpeRankFromBytes = (key) => {
+    if (key[0] !== 0xef || key[1] !== 0xbb || key[2] !== 0xbf) return original(key);
+    let asString: string | undefined;
+    try {
+      asString = utf8.decode(key);
+    } catch {
+      asString = undefined;
+    }
+    const rank = asString === undefined ? undefined : byString(asString);
+    if (rank !== undefined) return rank;
+    const index = search(key);
+    return index >= 0 ? sorted[index]?.[1] : undefined;
+  };
+  return problems;
 }
 
 function requireEncoding(name: EncodingName): GptTokenizerModule {
@@ -41,6 +97,9 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 const loaded = new Map<EncodingName, Encoding>();
 
+/** Reasons a reference fix could not be applied (for the log); empty when all applied. */
+export const fixProblems: string[] = [];
+
 export function isEncodingLoaded(name: EncodingName): boolean {
   return loaded.has(name);
 }
@@ -49,6 +108,7 @@ export function getEncoding(name: EncodingName): Encoding {
   let encoding = loaded.get(name);
   if (!encoding) {
     const mod = requireEncoding(name);
+    fixProblems.push(...applyReferenceFixes(mod.default?.bytePairEncodingCoreProcessor));
     encoding = {
       name,
       count: (text) => (text.length === 0 ? 0 : mod.countTokens(text, PLAIN_TEXT)),

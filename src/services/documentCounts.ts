@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ChunkedCount } from '../core/chunks';
+import { fixProblems } from '../core/encodings';
 import { PendingEdits } from '../core/pendingEdits';
 import type { Tokenizer } from '../core/tokenizer';
 import { log } from './log';
@@ -93,6 +94,7 @@ export class DocumentCounts implements vscode.Disposable {
         log().debug(`Counted ${entry.doc.uri.toString(true)} (${text.length} chars, ${entry.tokenizer.label}) in ${(performance.now() - started).toFixed(1)} ms: ${chunked.total}`);
         this.catchUp(entry);
         this.emitter.fire(entry.doc);
+        while (fixProblems.length > 0) log().warn(fixProblems.shift()!);
       })
       .catch((err: unknown) => this.fail(entry, err));
   }

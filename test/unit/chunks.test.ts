@@ -25,7 +25,7 @@ function snap(text: string, i: number): number {
   return c >= 0xdc00 && c <= 0xdfff ? i - 1 : i;
 }
 
-const PIECES = ['a', 'The', ' ', '  ', '\n', '\n\n', '\r\n', '\t', '/', '// note\n', '/* x */', '\n/', 'é', '中文', '。', '，', '思维链', '😀', '👩🏽‍💻', '123', '4', "'s", '<|endoftext|>', '.\n', '\n\nHello', ' world', '\u00a0', 'x'];
+const PIECES = ['\uFEFF', '\u0085', 'a', 'The', ' ', '  ', '\n', '\n\n', '\r\n', '\t', '/', '// note\n', '/* x */', '\n/', 'é', '中文', '。', '，', '思维链', '😀', '👩🏽‍💻', '123', '4', "'s", '<|endoftext|>', '.\n', '\n\nHello', ' world', '\u00a0', 'x'];
 
 describe('chunks: safe boundaries', () => {
   it('never splits "\\n\\n", a CRLF (for the older encodings) or a word', () => {

@@ -45,3 +45,31 @@ describe('encodings: counts equal tiktoken exactly', () => {
     assert.deepEqual(out, { before: [], after: ['cl100k_base.js'], flag: true, other: false });
   });
 });
+
+describe('encodings: exact where gpt-tokenizer 4.0.0 alone differs from tiktoken', () => {
+  it('counts the byte-order mark U+FEFF as tiktoken does', () => {
+    assert.equal(referenceCount('o200k_base', '\uFEFF'), 1);
+    assert.equal(getEncoding('o200k_base').count('\uFEFF'), 1);
+    assert.equal(getEncoding('cl100k_base').count('\uFEFF'), referenceCount('cl100k_base', '\uFEFF'));
+    assert.deepEqual(getEncoding('o200k_base').encode('\uFEFFHello'), referenceEncode('o200k_base', '\uFEFFHello'));
+  });
+
+  it('treats U+0085 (NEXT LINE) as whitespace, as tiktoken does', () => {
+    assert.equal(referenceCount('o200k_base', ' \u0085a'), 4);
+    assert.equal(getEncoding('o200k_base').count(' \u0085a'), 4);
+  });
+
+  it('agrees with tiktoken on 2,000 random strings full of U+FEFF, U+0085 and other odd characters', () => {
+    const alphabet = ['\uFEFF', '\u0085', ' ', '\n', '\r\n', '\t', '\u00a0', '\u3000', 'a', 'Z', 'é', '中', '文', '😀', '1', '23', '.', '/', "'s", '<|endoftext|>', '\u200b', '\u2028'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const len = 1 + Math.floor(next() * 12);
+      for (let k = 0; k < len; k++) text += alphabet[Math.floor(next() * alphabet.length)];
+      for (const name of ENCODING_NAMES) {
+        assert.deepEqual(getEncoding(name).encode(text), referenceEncode(name, text), `${name}: ${JSON.stringify(text)}`);
+      }
+    }
+  });
+});
