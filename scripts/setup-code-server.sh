@@ -28,11 +28,12 @@ export npm_config_update_notifier=false
 log() { printf '[setup-code-server] %s\n' "$*" >&2; }
 
 check_version() {
-  # The very first run of code-server also prints "info  Wrote default config file to
-  # ~/.config/code-server/config.yaml" on stdout, so look for the version line itself.
+  # Without --config, code-server's first run writes ~/.config/code-server/config.yaml and says
+  # so on stdout; use a config of our own and still look for the version line itself.
   local out line
   [ -x "$BIN" ] || return 1
-  out="$("$BIN" --version 2>/dev/null)" || return 1
+  [ -f "$CACHE_DIR/config.yaml" ] || printf 'auth: none\ncert: false\n' >"$CACHE_DIR/config.yaml"
+  out="$("$BIN" --config "$CACHE_DIR/config.yaml" --version 2>/dev/null)" || return 1
   while IFS= read -r line; do
     case "$line" in
       "$VERSION "*"with Code $VSCODE_VERSION"*) printf '%s\n' "$line"; return 0 ;;
@@ -56,10 +57,10 @@ install_apt_packages() {
   fi
   log "apt-get install ${missing[*]}"
   # Only refresh the package lists when the install cannot find what it needs.
-  if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}" </dev/null; then
+  if ! $SUDO apt-get install -y "${missing[@]}" </dev/null; then
     log "apt-get install failed; running apt-get update and retrying"
     $SUDO apt-get update </dev/null
-    $SUDO apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+    $SUDO apt-get install -y "${missing[@]}" </dev/null
   fi
 }
 

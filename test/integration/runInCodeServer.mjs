@@ -30,6 +30,7 @@ import {
   launchBrowser,
   startVsCodeServer,
 } from '../harness/codeServer.mjs';
+import { screenshot } from '../harness/workbench.mjs';
 
 const verbose = !!process.env.PW_HARNESS_VERBOSE;
 
@@ -166,9 +167,9 @@ async function main() {
     } else {
       report = result;
     }
-    if (report) {
-      // Give the extension host a moment to print its last lines before we stop everything.
-      await sleep(200);
+    if (!report && !pageGone) {
+      const shot = await screenshot(page, 'integration-no-report').catch(() => null);
+      if (shot) console.error(`integration: screenshot of the workbench: ${shot}`);
     }
   } catch (err) {
     console.error(`integration: ${err && err.message ? err.message : err}`);
