@@ -4,19 +4,25 @@
 //   node esbuild.mjs --production    minified, for the .vsix
 //   node esbuild.mjs --watch
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 export const ENCODINGS = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 
-/** `require('gpt-tokenizer/encoding/X')` in the main bundle becomes `require('./encodings/X.js')`. */
+/**
+ * `require('../encodings/X')` (src/core/encodings.ts) becomes `require('./encodings/X.js')`, a
+ * separate file; so does r50k_base's import of p50k_base, whose table it reuses.
+ */
 const lazyEncodings = {
   name: 'lazy-encodings',
   setup(build) {
-    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/[a-z0-9_]+$/ }, (args) => ({
-      path: `./encodings/${args.path.split('/').pop()}.js`,
-      external: true,
-    }));
+    build.onResolve({ filter: /^\.\.?\/(encodings\/)?[a-z0-9]+_base$/ }, (args) => {
+      const name = args.path.split('/').pop();
+      if (!ENCODINGS.includes(name)) return undefined;
+      const fromEncodings = /[\\/]src[\\/]encodings[\\/]/.test(args.importer);
+      return { path: fromEncodings ? `./${name}.js` : `./encodings/${name}.js`, external: true };
+    });
   },
 };
 
@@ -33,9 +39,31 @@ const common = {
 };
 
 const configs = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazyEncodings] },
-  { ...common, entryPoints: Object.fromEntries(ENCODINGS.map((e) => [`encodings/${e}`, `src/encodings/${e}.ts`])), outdir: 'dist' },
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [lazyEncodings],
+    // jsonc-parser's UMD main cannot be bundled (its factory require()s files by path): use its ES module build.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    // When the bundle starts and ends loading, so that activation time includes loading it (src/extension.ts).
+    banner: { js: '"use strict";globalThis.__promptWorkbenchLoad = [performance.now()];' },
+    footer: { js: 'globalThis.__promptWorkbenchLoad.push(performance.now());' },
+  },
+  { ...common, entryPoints: Object.fromEntries(ENCODINGS.map((e) => [`encodings/${e}`, `src/encodings/${e}.ts`])), outdir: 'dist', plugins: [lazyEncodings] },
 ];
+
+/** Glossary data (read on first hover or panel open, never on activation) and the codicons for the glossary view. */
+function copyGlossaryAssets() {
+  const at = (rel) => new URL(rel, import.meta.url);
+  const data = JSON.parse(fs.readFileSync(at('src/data/glossary.json'), 'utf8'));
+  fs.mkdirSync(at('dist/'), { recursive: true });
+  fs.writeFileSync(at('dist/glossary.json'), JSON.stringify(data));
+  fs.mkdirSync(at('media/codicons/'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(at(`node_modules/@vscode/codicons/dist/${f}`), at(`media/codicons/${f}`));
+}
+copyGlossaryAssets();
 
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

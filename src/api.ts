@@ -14,12 +14,15 @@ export interface PromptWorkbenchApi {
   currentModel(): string;
   /** Problems found in the user's settings, as `where: message` lines. */
   settingsIssues(): string[];
+  /** Milliseconds spent loading the bundle plus running `activate` (for the benchmark). */
+  readonly activationMs: number;
   /** The status bar item's text and whether it is shown (used by the tests). */
   statusBar(): { text: string; visible: boolean; tooltip: string };
 }
 
-export function createApi(settings: SettingsService, statusBar: () => { text: string; visible: boolean; tooltip: string }): PromptWorkbenchApi {
+export function createApi(settings: SettingsService, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationMs: number): PromptWorkbenchApi {
   return {
+    activationMs,
     async countTokens(text, modelId) {
       const s = settings.get();
       const model = modelId === undefined ? s.model : s.models.find((m) => m.id === modelId);

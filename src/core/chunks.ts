@@ -181,7 +181,7 @@ export class ChunkedCount {
     const lengths: number[] = [];
     let forcedCuts = 0;
     let from = 0;
-    const span = 1 << 18;
+    const span = 1 << 16;
     while (from < text.length || lengths.length === 0) {
       const started = now();
       while ((from < text.length || lengths.length === 0) && now() - started < slice.sliceMs) {

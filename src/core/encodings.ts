@@ -3,8 +3,8 @@
  *
  * Each encoding is a large table (o200k_base bundles to ~2.8 MB), so nothing here is loaded at
  * activation: `getEncoding` requires the module on first use. In the packaged extension, esbuild
- * rewrites the `gpt-tokenizer/encoding/*` requests below to separate files in `dist/encodings/`
- * (see esbuild.mjs), so the main bundle stays small.
+ * turns the `../encodings/*` requests below into separate files in `dist/encodings/` (see
+ * esbuild.mjs), so the main bundle stays small.
  */
 
 export const ENCODING_NAMES = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'] as const;
@@ -82,13 +82,13 @@ function requireEncoding(name: EncodingName): GptTokenizerModule {
   // Literal requests, so that the bundler can map each one to its own lazily loaded file.
   switch (name) {
     case 'o200k_base':
-      return require('gpt-tokenizer/encoding/o200k_base') as GptTokenizerModule;
+      return require('../encodings/o200k_base') as GptTokenizerModule;
     case 'cl100k_base':
-      return require('gpt-tokenizer/encoding/cl100k_base') as GptTokenizerModule;
+      return require('../encodings/cl100k_base') as GptTokenizerModule;
     case 'p50k_base':
-      return require('gpt-tokenizer/encoding/p50k_base') as GptTokenizerModule;
+      return require('../encodings/p50k_base') as GptTokenizerModule;
     case 'r50k_base':
-      return require('gpt-tokenizer/encoding/r50k_base') as GptTokenizerModule;
+      return require('../encodings/r50k_base') as GptTokenizerModule;
   }
 }
 

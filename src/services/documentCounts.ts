@@ -18,7 +18,7 @@ export type CountState =
   | { kind: 'error'; message: string };
 
 /** Longest stretch of work between two pauses, in milliseconds. */
-export const SLICE_MS = 8;
+export const SLICE_MS = 5;
 
 export const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

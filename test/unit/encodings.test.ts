@@ -73,3 +73,12 @@ describe('encodings: exact where gpt-tokenizer 4.0.0 alone differs from tiktoken
     }
   });
 });
+
+describe('encodings: r50k_base is built from p50k_base\'s table', () => {
+  it('relies on r50k_base\'s ranks being the first 50,256 of p50k_base\'s', () => {
+    const p50k = require('gpt-tokenizer/bpeRanks/p50k_base').default as unknown[];
+    const r50k = require('gpt-tokenizer/bpeRanks/r50k_base').default as unknown[];
+    assert.equal(r50k.length, 50256);
+    assert.deepEqual(p50k.slice(0, 50256), r50k);
+  });
+});
