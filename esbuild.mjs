@@ -51,7 +51,11 @@ const configs = [
     banner: { js: '"use strict";globalThis.__promptWorkbenchLoad = [performance.now()];' },
     footer: { js: 'globalThis.__promptWorkbenchLoad.push(performance.now());' },
   },
+  // The Hugging Face tokenizer worker (promptWorkbench.tokenizerFiles), with @huggingface/tokenizers.
+  { ...common, entryPoints: { hfWorker: 'src/workers/hfWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: Object.fromEntries(ENCODINGS.map((e) => [`encodings/${e}`, `src/encodings/${e}.ts`])), outdir: 'dist', plugins: [lazyEncodings] },
+  // Prompt templates are checked and rendered in a worker thread (Handlebars + yaml live only there).
+  { ...common, entryPoints: { templateWorker: 'src/core/template/worker.ts' }, outdir: 'dist' },
 ];
 
 /** Glossary data (read on first hover or panel open, never on activation) and the codicons for the glossary view. */

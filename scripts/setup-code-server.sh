@@ -10,7 +10,7 @@ set -euo pipefail
 
 VERSION="4.100.3"
 VSCODE_VERSION="1.100.3"
-APT_PACKAGES=(libkrb5-dev ripgrep chromium)
+APT_PACKAGES=(libkrb5-dev ripgrep chromium fonts-noto-cjk)
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 CACHE_DIR="${CODE_SERVER_DIR:-$SCRIPT_DIR/../.cache/code-server}"

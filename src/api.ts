@@ -3,9 +3,10 @@
  * token counts for other extensions and for our own extension-host tests.
  */
 import * as vscode from 'vscode';
-import { tokenizerFor } from './core/tokenizer';
 import { countInSlices } from './services/documentCounts';
+import type { GlossaryApi } from './services/glossaryService';
 import type { SettingsService } from './services/settings';
+import type { TokenizerFilesService } from './services/tokenizerFiles';
 
 export interface PromptWorkbenchApi {
   /** Tokens of `text` for the chosen model (or `modelId`); `exact` is false for estimates. */
@@ -18,16 +19,18 @@ export interface PromptWorkbenchApi {
   readonly activationMs: number;
   /** The status bar item's text and whether it is shown (used by the tests). */
   statusBar(): { text: string; visible: boolean; tooltip: string };
+  /** The bilingual glossary (counts, problems, the view's state; used by the tests). */
+  glossary?: GlossaryApi;
 }
 
-export function createApi(settings: SettingsService, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationMs: number): PromptWorkbenchApi {
+export function createApi(settings: SettingsService, files: TokenizerFilesService, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationMs: number): PromptWorkbenchApi {
   return {
     activationMs,
     async countTokens(text, modelId) {
       const s = settings.get();
       const model = modelId === undefined ? s.model : s.models.find((m) => m.id === modelId);
       if (!model) throw new Error(vscode.l10n.t('Unknown model "{0}".', modelId ?? ''));
-      const r = await countInSlices(text, tokenizerFor(model));
+      const r = await countInSlices(text, files.tokenizerFor(model));
       return { model: model.id, tokens: r!.tokens, exact: r!.exact };
     },
     currentModel: () => settings.get().model.id,

@@ -3,11 +3,17 @@ import * as vscode from 'vscode';
 import { createApi, type PromptWorkbenchApi } from './api';
 import { useZodLocale } from './core/zod';
 import { registerCountTokens } from './features/countTokens';
+import { registerGlossaryHover } from './features/glossaryHover';
+import { registerGlossaryView } from './features/glossaryView';
+import { registerLookUpTerm } from './features/lookUpTerm';
 import { registerSelectModel } from './features/selectModel';
 import { registerStatusBar } from './features/statusBar';
+import { registerUseTokenizerFile } from './features/useTokenizerFile';
 import { DocumentCounts } from './services/documentCounts';
+import { GlossaryService } from './services/glossaryService';
 import { disposeLog } from './services/log';
 import { SettingsService } from './services/settings';
+import { TokenizerFilesService } from './services/tokenizerFiles';
 
 declare const globalThis: { __promptWorkbenchLoad?: number[] };
 
@@ -16,19 +22,29 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   useZodLocale(vscode.env.language);
   const settings = new SettingsService();
   const counts = new DocumentCounts(() => settings.get().liveCountLimit);
-  const statusBar = registerStatusBar(settings, counts);
+  const files = new TokenizerFilesService(settings, vscode.Uri.joinPath(context.extensionUri, 'dist', 'hfWorker.js').fsPath);
+  const statusBar = registerStatusBar(settings, counts, files);
+  const glossary = new GlossaryService(context.extensionUri); // reads nothing until first used
+  const glossaryView = registerGlossaryView(context, glossary);
   context.subscriptions.push(
     settings,
     counts,
+    files,
     statusBar.disposable,
-    registerCountTokens(settings),
+    registerCountTokens(settings, files),
+    registerUseTokenizerFile(settings, files),
     registerSelectModel(context, settings),
+    glossary,
+    glossaryView,
+    registerGlossaryHover(settings, glossary),
+    registerLookUpTerm(glossary, glossaryView),
     { dispose: disposeLog },
   );
   // Activation time = loading the bundle + this function (the time VS Code spends in between,
   // creating the extension's context, is VS Code's).
   const [loadStart, loadEnd] = globalThis.__promptWorkbenchLoad ?? [0, 0];
-  return createApi(settings, statusBar.snapshot, (loadEnd ?? 0) - (loadStart ?? 0) + performance.now() - activateStart);
+  const api = createApi(settings, files, statusBar.snapshot, (loadEnd ?? 0) - (loadStart ?? 0) + performance.now() - activateStart);
+  return Object.assign(api, { glossary: glossary.api() });
 }
 
 export function deactivate(): void {}

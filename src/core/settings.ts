@@ -13,6 +13,7 @@ export const DEFAULT_LANGUAGES = ['markdown', 'plaintext', 'handlebars', 'prompt
 const LanguagesSchema = z.array(z.string().check(z.trim(), z.minLength(1))).check(z.maxLength(200));
 const ExpectedOutputSchema = z.int().check(z.nonnegative(), z.lte(10_000_000));
 const LiveLimitSchema = z.int().check(z.positive());
+const TokenizerFilesSchema = z.record(z.string().check(z.trim(), z.minLength(1)), z.string().check(z.trim(), z.minLength(1)));
 
 export interface RawSettings {
   model: unknown;
@@ -20,6 +21,7 @@ export interface RawSettings {
   languages: unknown;
   expectedOutputTokens: unknown;
   liveCountLimit: unknown;
+  tokenizerFiles?: unknown;
 }
 
 export interface Settings {
@@ -31,6 +33,8 @@ export interface Settings {
   expectedOutputTokens: number;
   /** Documents longer than this many characters are not counted live. */
   liveCountLimit: number;
+  /** Model id → path of a Hugging Face tokenizer.json, as the user wrote it. */
+  tokenizerFiles: Record<string, string>;
   issues: SettingIssue[];
 }
 
@@ -54,6 +58,10 @@ export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Se
   const languages = checked(LanguagesSchema, raw.languages, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
   const expectedOutputTokens = checked(ExpectedOutputSchema, raw.expectedOutputTokens, DEFAULTS.expectedOutputTokens, `${SECTION}.expectedOutputTokens`, issues);
   const liveCountLimit = checked(LiveLimitSchema, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
+  const tokenizerFiles = checked(TokenizerFilesSchema, raw.tokenizerFiles, {}, `${SECTION}.tokenizerFiles`, issues);
+  for (const id of Object.keys(tokenizerFiles)) {
+    if (!merged.models.some((m) => m.id === id)) issues.push({ where: `${SECTION}.tokenizerFiles.${id}`, message: `no model has the id "${id}"; add it to ${SECTION}.models or use a catalogue id` });
+  }
   const fallback = merged.models.find((m) => m.id === DEFAULTS.model) ?? merged.models[0]!;
   let model = fallback;
   if (typeof raw.model === 'string' && raw.model.trim() !== '') {
@@ -64,5 +72,5 @@ export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Se
   } else if (raw.model !== undefined && raw.model !== null && raw.model !== '') {
     issues.push({ where: `${SECTION}.model`, message: `must be a model id (text); counting for "${fallback.id}" instead` });
   }
-  return { model, models: merged.models, userModelIds: merged.userIds, languages, expectedOutputTokens, liveCountLimit, issues };
+  return { model, models: merged.models, userModelIds: merged.userIds, languages, expectedOutputTokens, liveCountLimit, tokenizerFiles, issues };
 }

@@ -40,3 +40,22 @@ export function tokenizerFor(model: Model): Tokenizer {
     chunkOptions: { target: 16384, hardMax: 16384, crlf: true },
   };
 }
+
+/** A tokenizer that counts elsewhere (a worker thread): exact, but asynchronous. */
+export interface AsyncTokenizer {
+  readonly key: string;
+  readonly exact: true;
+  /** What the UI names it by, e.g. `tokenizer.json`. */
+  readonly label: string;
+  /** The tokenizer file, as resolved on disk. */
+  readonly file: string;
+  /** True while the file is being loaded. */
+  readonly loading: boolean;
+  countAsync(text: string): Promise<number>;
+}
+
+export type AnyTokenizer = Tokenizer | AsyncTokenizer;
+
+export function isAsync(t: AnyTokenizer): t is AsyncTokenizer {
+  return 'countAsync' in t;
+}

@@ -2,15 +2,15 @@
 import * as vscode from 'vscode';
 import { costOf, formatInt, formatPercent, formatUsd } from '../core/cost';
 import type { Model } from '../core/models';
-import { tokenizerFor } from '../core/tokenizer';
 import { countInSlices, looksBinary } from '../services/documentCounts';
 import type { SettingsService } from '../services/settings';
+import type { TokenizerFilesService } from '../services/tokenizerFiles';
 import { type CountFacts, locale, plainSummary } from './countSummary';
 
 /** Popular models shown beside the chosen provider's in the comparison. */
 const POPULAR = ['gpt-4o', 'gpt-5', 'claude-sonnet-4-5', 'gemini-2.5-pro', 'deepseek-chat', 'qwen-plus'];
 
-export function registerCountTokens(settings: SettingsService): vscode.Disposable {
+export function registerCountTokens(settings: SettingsService, files: TokenizerFilesService): vscode.Disposable {
   return vscode.commands.registerCommand('promptWorkbench.countTokens', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
@@ -33,7 +33,7 @@ export function registerCountTokens(settings: SettingsService): vscode.Disposabl
         const byTokenizer = new Map<string, { tokens: number; exact: boolean }>();
         const out: Array<{ model: Model; tokens: number; exact: boolean; label: string }> = [];
         for (const model of compare) {
-          const tokenizer = tokenizerFor(model);
+          const tokenizer = files.tokenizerFor(model);
           let r = byTokenizer.get(tokenizer.key);
           if (!r) {
             r = await countInSlices(text, tokenizer, () => cancel.isCancellationRequested);

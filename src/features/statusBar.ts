@@ -1,10 +1,15 @@
 /** The live token count in the status bar, for the active prompt document or its selection. */
 import * as vscode from 'vscode';
 import { formatInt, formatUsd } from '../core/cost';
-import { tokenizerFor } from '../core/tokenizer';
+import { isAsync } from '../core/tokenizer';
 import { type CountState, countInSlices, type DocumentCounts } from '../services/documentCounts';
 import type { SettingsService } from '../services/settings';
+import type { TokenizerFilesService } from '../services/tokenizerFiles';
 import { type CountFacts, factRows, locale, overContext, tokensText } from './countSummary';
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
 
 export const STATUS_ITEM_ID = 'promptWorkbench.tokens';
 /** Selections up to this size are counted at once; larger ones in slices. */
@@ -16,7 +21,7 @@ export interface StatusBarView {
   snapshot(): { text: string; visible: boolean; tooltip: string };
 }
 
-export function registerStatusBar(settings: SettingsService, counts: DocumentCounts): StatusBarView {
+export function registerStatusBar(settings: SettingsService, counts: DocumentCounts, files: TokenizerFilesService): StatusBarView {
   let visible = false;
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = vscode.l10n.t('Prompt Workbench: Token Count');
@@ -41,17 +46,32 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
 
   const tooltipFor = (facts: CountFacts): vscode.MarkdownString => {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['promptWorkbench.selectModel', 'promptWorkbench.countTokens'] };
+    md.isTrusted = { enabledCommands: ['promptWorkbench.selectModel', 'promptWorkbench.countTokens', 'promptWorkbench.useTokenizerFile'] };
     md.appendMarkdown(`**${vscode.l10n.t('Prompt Workbench')}**\n\n| | |\n|---|---|\n`);
     for (const [k, v] of factRows(facts)) md.appendMarkdown(`| ${k} | ${v.replace(/\|/g, '\\|')} |\n`);
     if (overContext(facts)) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('More than the model\'s context window: the request would fail.')}\n`);
-    md.appendMarkdown(`\n[${vscode.l10n.t('Change model')}](command:promptWorkbench.selectModel) · [${vscode.l10n.t('Count Tokens')}](command:promptWorkbench.countTokens)`);
+    const file = files.fileFor(facts.model.id);
+    if (file?.state === 'ready' && facts.exact) {
+      md.appendMarkdown(`\n${vscode.l10n.t('Counted with the tokenizer file {0}.', '`' + file.file.replace(/`/g, '') + '`')}\n`);
+    } else if (file?.state === 'error') {
+      md.appendMarkdown(`\n$(error) ${vscode.l10n.t('The tokenizer file {0} cannot be used: {1}', '`' + file.file.replace(/`/g, '') + '`', escapeMarkdown(file.error ?? ''))}\n`);
+    }
+    const links = [`[${vscode.l10n.t('Change model')}](command:promptWorkbench.selectModel)`, `[${vscode.l10n.t('Count Tokens')}](command:promptWorkbench.countTokens)`];
+    if (!facts.exact) {
+      const args = encodeURIComponent(JSON.stringify([facts.model.id]));
+      links.push(`[${vscode.l10n.t('Make this exact…')}](command:promptWorkbench.useTokenizerFile?${args})`);
+    }
+    md.appendMarkdown(`\n${links.join(' · ')}`);
     return md;
   };
 
   const showState = (state: CountState, facts: Omit<CountFacts, 'tokens' | 'exact' | 'characters'>): void => {
     switch (state.kind) {
       case 'counting':
+        if (state.loadingTokenizer) {
+          show(`$(sync~spin) ${vscode.l10n.t('loading tokenizer…')}`, vscode.l10n.t('Loading the tokenizer file for {0}…', facts.model.id), 'promptWorkbench.selectModel');
+          return;
+        }
         show(`$(sync~spin) ${vscode.l10n.t('counting…')}`, vscode.l10n.t('Counting tokens of {0} characters…', formatInt(state.characters, locale())), 'promptWorkbench.selectModel');
         return;
       case 'tooLarge':
@@ -83,7 +103,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       visible = false;
       return;
     }
-    const tokenizer = tokenizerFor(s.model);
+    const tokenizer = files.tokenizerFor(s.model);
     const base = { model: s.model, expectedOutputTokens: s.expectedOutputTokens, tokenizerLabel: tokenizer.label };
     const selections = editor.selections.filter((sel) => !sel.isEmpty);
     if (selections.length === 0) {
@@ -94,7 +114,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const characters = texts.reduce((n, t) => n + t.length, 0);
     let tokens = 0;
     let exact = tokenizer.exact;
-    if (characters <= SYNC_SELECTION_LIMIT) {
+    if (characters <= SYNC_SELECTION_LIMIT && !isAsync(tokenizer)) {
       for (const t of texts) tokens += tokenizer.count(t);
     } else {
       showState({ kind: 'counting', characters }, { ...base, selection: true });
@@ -127,6 +147,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       if (doc === vscode.window.activeTextEditor?.document) schedule();
     }),
     settings.onDidChange(() => schedule(0)),
+    files.onDidChange(() => schedule(0)),
     { dispose: () => timer && clearTimeout(timer) },
   ];
   schedule(0);

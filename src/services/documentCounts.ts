@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import { ChunkedCount } from '../core/chunks';
 import { fixProblems } from '../core/encodings';
 import { PendingEdits } from '../core/pendingEdits';
-import type { Tokenizer } from '../core/tokenizer';
+import { type AnyTokenizer, type AsyncTokenizer, isAsync, type Tokenizer } from '../core/tokenizer';
 import { log } from './log';
 
 export type CountState =
-  | { kind: 'counting'; characters: number }
-  | { kind: 'done'; tokens: number; characters: number; exact: boolean }
+  | { kind: 'counting'; characters: number; loadingTokenizer?: boolean }
+  | { kind: 'done'; tokens: number; characters: number; exact: boolean; stale?: boolean }
   | { kind: 'tooLarge'; characters: number }
   | { kind: 'binary'; characters: number }
   | { kind: 'error'; message: string };
@@ -21,6 +21,19 @@ export type CountState =
 export const SLICE_MS = 5;
 
 export const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A document counted by a worker: recounted whole (debounced) after edits. */
+interface AsyncEntry {
+  readonly doc: vscode.TextDocument;
+  readonly tokenizer: AsyncTokenizer;
+  tokens?: number;
+  /** Edited since the last count started. */
+  dirty: boolean;
+  running: boolean;
+  cancelled: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  error?: string;
+}
 
 interface Entry {
   readonly doc: vscode.TextDocument;
@@ -47,6 +60,7 @@ export function documentLength(doc: vscode.TextDocument): number {
 
 export class DocumentCounts implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  private readonly asyncEntries = new Map<string, AsyncEntry>();
   private readonly emitter = new vscode.EventEmitter<vscode.TextDocument>();
   /** Fires when a document's count changes (or its state does). */
   readonly onDidUpdate = this.emitter.event;
@@ -59,12 +73,13 @@ export class DocumentCounts implements vscode.Disposable {
     );
   }
 
-  private key(doc: vscode.TextDocument, tokenizer: Tokenizer): string {
+  private key(doc: vscode.TextDocument, tokenizer: AnyTokenizer): string {
     return `${tokenizer.key}\u0000${doc.uri.toString()}`;
   }
 
   /** The count as it stands; starts counting the document if it is not counted yet. */
-  state(doc: vscode.TextDocument, tokenizer: Tokenizer): CountState {
+  state(doc: vscode.TextDocument, tokenizer: AnyTokenizer): CountState {
+    if (isAsync(tokenizer)) return this.asyncState(doc, tokenizer);
     const key = this.key(doc, tokenizer);
     let entry = this.entries.get(key);
     const characters = documentLength(doc);
@@ -78,6 +93,64 @@ export class DocumentCounts implements vscode.Disposable {
     if (entry.error) return { kind: 'error', message: entry.error };
     if (!entry.chunked || entry.running) return { kind: 'counting', characters };
     return { kind: 'done', tokens: entry.chunked.total, characters, exact: tokenizer.exact && entry.chunked.exact };
+  }
+
+  private asyncState(doc: vscode.TextDocument, tokenizer: AsyncTokenizer): CountState {
+    const key = this.key(doc, tokenizer);
+    const characters = documentLength(doc);
+    let entry = this.asyncEntries.get(key);
+    if (!entry) {
+      if (characters > this.limit()) return { kind: 'tooLarge', characters };
+      if (looksBinary(doc)) return { kind: 'binary', characters };
+      entry = { doc, tokenizer, dirty: true, running: false, cancelled: false };
+      // One worker-counted entry per document: drop the one for an earlier tokenizer (file reloaded, model changed).
+      for (const [k, other] of this.asyncEntries) {
+        if (other.doc !== doc) continue;
+        other.cancelled = true;
+        if (other.timer) clearTimeout(other.timer);
+        this.asyncEntries.delete(k);
+      }
+      this.asyncEntries.set(key, entry);
+      this.runAsync(entry);
+    }
+    if (entry.error) return { kind: 'error', message: entry.error };
+    if (entry.tokens === undefined) return { kind: 'counting', characters, loadingTokenizer: tokenizer.loading };
+    return { kind: 'done', tokens: entry.tokens, characters, exact: true, stale: entry.dirty || entry.running };
+  }
+
+  /** Counts the whole document in the worker; once done, again if it was edited meanwhile. */
+  private runAsync(entry: AsyncEntry): void {
+    if (entry.running || entry.cancelled) return;
+    entry.running = true;
+    entry.dirty = false;
+    const text = entry.doc.getText();
+    entry.tokenizer.countAsync(text).then(
+      (tokens) => {
+        entry.running = false;
+        if (entry.cancelled) return;
+        entry.tokens = tokens;
+        entry.error = undefined;
+        this.emitter.fire(entry.doc);
+        if (entry.dirty) this.scheduleAsync(entry);
+      },
+      (err: Error) => {
+        entry.running = false;
+        if (entry.cancelled) return;
+        entry.error = err.message;
+        log().error(`Counting ${entry.doc.uri.toString(true)} with ${entry.tokenizer.file} failed: ${err.message}`);
+        this.emitter.fire(entry.doc);
+      },
+    );
+  }
+
+  private scheduleAsync(entry: AsyncEntry): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    // Debounced by document size: getText() of a large document is not free.
+    const delay = documentLength(entry.doc) > 1_000_000 ? 400 : 100;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.runAsync(entry);
+    }, delay);
   }
 
   private start(entry: Entry): void {
@@ -132,6 +205,18 @@ export class DocumentCounts implements vscode.Disposable {
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
     const uri = e.document.uri.toString();
+    for (const [key, entry] of this.asyncEntries) {
+      if (entry.doc.uri.toString() !== uri) continue;
+      if (documentLength(e.document) > this.limit()) {
+        entry.cancelled = true;
+        if (entry.timer) clearTimeout(entry.timer);
+        this.asyncEntries.delete(key);
+        continue;
+      }
+      entry.dirty = true;
+      entry.error = undefined;
+      if (!entry.running) this.scheduleAsync(entry);
+    }
     for (const [key, entry] of this.entries) {
       if (!key.endsWith(uri) || entry.doc.uri.toString() !== uri) continue;
       for (const change of e.contentChanges) entry.pending.add(change.rangeOffset, change.rangeLength, change.text.length);
@@ -151,18 +236,36 @@ export class DocumentCounts implements vscode.Disposable {
 
   forget(doc: vscode.TextDocument): void {
     const uri = doc.uri.toString();
+    for (const [key, entry] of this.asyncEntries) {
+      if (entry.doc.uri.toString() !== uri) continue;
+      entry.cancelled = true;
+      if (entry.timer) clearTimeout(entry.timer);
+      this.asyncEntries.delete(key);
+    }
     for (const [key, entry] of this.entries) if (entry.doc.uri.toString() === uri) this.drop(key, entry);
   }
 
   dispose(): void {
     for (const [key, entry] of this.entries) this.drop(key, entry);
+    for (const entry of this.asyncEntries.values()) {
+      entry.cancelled = true;
+      if (entry.timer) clearTimeout(entry.timer);
+    }
+    this.asyncEntries.clear();
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
   }
 }
 
-/** Counts any text (a selection, a document on demand) in slices; undefined if cancelled. */
-export async function countInSlices(text: string, tokenizer: Tokenizer, cancelled?: () => boolean): Promise<{ tokens: number; exact: boolean } | undefined> {
+/**
+ * Counts any text (a selection, a document on demand): in slices on this thread, or in the
+ * tokenizer's worker. Undefined if cancelled.
+ */
+export async function countInSlices(text: string, tokenizer: AnyTokenizer, cancelled?: () => boolean): Promise<{ tokens: number; exact: boolean } | undefined> {
+  if (isAsync(tokenizer)) {
+    const tokens = await tokenizer.countAsync(text);
+    return cancelled?.() ? undefined : { tokens, exact: true };
+  }
   const chunked = await ChunkedCount.sliced(text, tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled }, tokenizer.chunkOptions);
   return chunked && { tokens: chunked.total, exact: tokenizer.exact && chunked.exact };
 }

