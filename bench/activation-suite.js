@@ -29,7 +29,47 @@ exports.run = async function run() {
   const c0 = performance.now();
   await api.countTokens(text);
   const countOnly = performance.now() - c0;
+  // Open-model tokenizer in its worker: keystroke-to-status-bar latency on a 100 KB Chinese document,
+  // and the longest the extension host's event loop was held up meanwhile.
+  const chinese = fs.readFileSync(path.join(__dirname, '..', 'examples', '情感分类.md'), 'utf8');
+  let chineseDoc = '';
+  while (chineseDoc.length < 100 * 1024) chineseDoc += chinese;
+  const config = vscode.workspace.getConfiguration('promptWorkbench');
+  await config.update('model', 'deepseek-chat', vscode.ConfigurationTarget.Global);
+  let lastTick = performance.now();
+  let longestStall = 0;
+  const monitor = setInterval(() => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - lastTick);
+    lastTick = now;
+  }, 1);
+  const loadStarted = performance.now();
+  await config.update('tokenizerFiles', { 'deepseek-chat': path.join(__dirname, '..', 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models', 'tokenizer.json') }, vscode.ConfigurationTarget.Global);
+  const cdoc = await vscode.workspace.openTextDocument({ language: 'markdown', content: chineseDoc });
+  const editor = await vscode.window.showTextDocument(cdoc);
+  const exactCount = () => {
+    const m = api.statusBar().text.match(/^\$\([a-z-]+\) ([\d,]+) tokens/);
+    return m ? Number(m[1].replace(/,/g, '')) : undefined;
+  };
+  while (exactCount() === undefined && performance.now() - loadStarted < 60000) await new Promise((r) => setTimeout(r, 5));
+  const firstExactMs = performance.now() - loadStarted;
+  const keys = [];
+  for (let i = 0; i < 30; i++) {
+    const before = exactCount();
+    const t0 = performance.now();
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), i % 2 ? '字' : 'a'));
+    while (exactCount() === before && performance.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 1));
+    keys.push(performance.now() - t0);
+  }
+  clearInterval(monitor);
+  await config.update('tokenizerFiles', undefined, vscode.ConfigurationTarget.Global);
+  await config.update('model', undefined, vscode.ConfigurationTarget.Global);
+  keys.sort((a, b) => a - b);
   const result = {
+    hfFirstExactCount100KbMs: firstExactMs,
+    hfKeystrokeP50Ms: keys[Math.floor(keys.length * 0.5)],
+    hfKeystrokeP95Ms: keys[Math.floor(keys.length * 0.95)],
+    hfLongestHostStallMs: longestStall,
     count200KbInHostMs: countOnly,
     vscode: vscode.version,
     activationMs: api.activationMs,

