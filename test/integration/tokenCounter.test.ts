@@ -75,6 +75,34 @@ describe('token counter in the status bar', () => {
     await waitFor(() => pw.statusBar().text, (t) => t.includes('too large'), '"too large"');
   });
 
+  it('does not count a binary file, and says so', async () => {
+    const pw = await api();
+    await openDoc('\u0000\u0001PNG\u0000\u0000\u0000IHDR\u0000\u0000'.repeat(50), 'plaintext');
+    await waitFor(() => pw.statusBar().text, (t) => t.includes('binary'), '"binary — not counted"');
+  });
+
+  it('counts a minified one-line file of 2 MB exactly, without freezing', async () => {
+    const pw = await api();
+    const line = Array.from({ length: 60000 }, (_, i) => `{"id":${i},"name":"item${i}","tags":["a","b"]}`).join(',');
+    const text = `[${line}]`;
+    await openDoc(text, 'plaintext');
+    const status = await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && !t.includes('counting'), 'a count', 30_000);
+    const expected = referenceCount('o200k_base', text);
+    assert.equal(numberIn(status), expected, status);
+  });
+
+  it('counts a 20 MB document on demand when it is over the live limit', async function () {
+    this.timeout(120_000);
+    const pw = await api();
+    const unit = 'Summarise the report below in three bullet points.\n';
+    // This line tokenizes the same wherever it is repeated, so the reference for 20 MB is 400,000 × its count.
+    assert.equal(referenceCount('o200k_base', unit.repeat(1000)), 1000 * referenceCount('o200k_base', unit));
+    await openDoc(unit.repeat(400_000), 'plaintext');
+    await waitFor(() => pw.statusBar().text, (t) => t.includes('too large'), '"too large"');
+    const result = await vscode.commands.executeCommand<{ results: Array<{ model: string; tokens: number }> }>('promptWorkbench.countTokens');
+    assert.equal(result?.results[0]?.tokens, 400_000 * referenceCount('o200k_base', unit));
+  });
+
   it('reports invalid user models by entry and field, and keeps the valid ones', async () => {
     const pw = await api();
     await setSetting('models', [
