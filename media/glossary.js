@@ -157,7 +157,9 @@
       }
       children.push(ul);
     }
-    const sourceRow = el('div', { class: 'source-row' }, [icon(entry.source.kind === 'builtIn' ? 'book' : 'account'), `${t('source')}: ${entry.source.label}`]);
+    const sourceRow = el('div', { class: 'source-row' }, [
+      el('span', { class: 'source' }, [icon(entry.source.kind === 'builtIn' ? 'book' : 'account'), `${t('source')}: ${entry.source.label}`]),
+    ]);
     if (entry.source.canOpen) {
       const open = el('button', { class: 'link-button', type: 'button' }, [icon('go-to-file'), t('openSource')]);
       open.addEventListener('click', () => vscode.postMessage({ type: 'openSource', id: entry.id }));
@@ -184,6 +186,8 @@
     focusAfterEntry = true;
   }
   let focusAfterEntry = false;
+  /** The page asked for the entry it showed before it was reloaded. */
+  let restoring = false;
 
   // ----------------------------------------------------------------- keyboard
   search.addEventListener('input', () => {
@@ -232,8 +236,12 @@
       if (e.key === 'ArrowUp' && active === 0 && moves.ArrowUp < 0) search.focus();
     } else if ((e.key === 'Enter' || e.key === ' ') && active >= 0) {
       e.preventDefault();
-      focusAfterEntry = true;
-      selectEntry(items[active].id);
+      const h = document.getElementById('detail-title');
+      if (h && detail.dataset.id === items[active].id) h.focus(); // already shown: go read it
+      else {
+        focusAfterEntry = true;
+        selectEntry(items[active].id);
+      }
     } else if (e.key === 'Escape') {
       e.preventDefault();
       search.focus();
@@ -264,6 +272,7 @@
         problem.hidden = !msg.problem;
         app.removeAttribute('aria-busy');
         sendQuery();
+        restoring = !!state.selected;
         if (state.selected) vscode.postMessage({ type: 'select', id: state.selected });
         else renderPlaceholder(t('empty'));
         if (!pendingReveal) search.focus();
@@ -286,6 +295,7 @@
         break;
       }
       case 'entry':
+        restoring = false;
         renderEntry(msg.entry);
         if (focusAfterEntry) {
           focusAfterEntry = false;
@@ -296,7 +306,9 @@
       case 'missing':
         state.selected = undefined;
         save();
-        renderPlaceholder(t('missing', msg.id));
+        // A term remembered from before that is gone now (its file changed): just start afresh.
+        renderPlaceholder(restoring ? t('empty') : t('missing', msg.id));
+        restoring = false;
         break;
       case 'reveal':
         // Show the whole list with this term selected.

@@ -60,12 +60,14 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
   private pendingReveal: string | undefined;
   private selected: string | undefined;
   private lastQuery: string | undefined;
+  /** The last term the view was asked to show (by the command). */
+  private requested: string | undefined;
   private shown: string[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly glossary: GlossaryService) {}
 
   state() {
-    return { visible: !!this.view?.visible, selected: this.selected, query: this.lastQuery, shown: this.shown.slice(0, 50) };
+    return { visible: !!this.view?.visible, requested: this.requested, selected: this.selected, query: this.lastQuery, shown: this.shown.slice(0, 50) };
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -153,8 +155,12 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
 
   /** Shows the view, on the entry `id` when given. */
   async reveal(id?: string): Promise<void> {
-    if (id) this.pendingReveal = id;
-    await vscode.commands.executeCommand(`${GLOSSARY_VIEW}.focus`);
+    if (id) {
+      this.pendingReveal = id;
+      this.requested = id;
+    }
+    // Not awaited: the focus command settles only once the page has loaded.
+    void Promise.resolve(vscode.commands.executeCommand(`${GLOSSARY_VIEW}.focus`)).then(undefined, (err: unknown) => log().error(`Glossary view: ${String(err)}`));
     if (this.view && this.ready && this.pendingReveal) {
       this.post({ type: 'reveal', id: this.pendingReveal });
       this.pendingReveal = undefined;
@@ -230,7 +236,7 @@ export function registerGlossaryView(context: vscode.ExtensionContext, glossary:
   glossary.viewState = () => provider.state();
   const disposables = [
     vscode.window.registerWebviewViewProvider(GLOSSARY_VIEW, provider),
-    vscode.commands.registerCommand(OPEN_GLOSSARY_COMMAND, async (arg?: unknown) => {
+    vscode.commands.registerCommand('promptWorkbench.openGlossary', async (arg?: unknown) => {
       const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { id?: unknown }).id === 'string' ? (arg as { id: string }).id : undefined;
       await provider.reveal(id);
     }),

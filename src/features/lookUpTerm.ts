@@ -8,7 +8,6 @@ import { entryTitle, type GlossaryEntry } from '../core/glossary/schema';
 import { categoryLabel, type GlossaryService, type GlossarySnapshot, uiIsChinese } from '../services/glossaryService';
 import type { GlossaryView } from './glossaryView';
 
-export const LOOK_UP_COMMAND = 'promptWorkbench.lookUpTerm';
 const MAX_SELECTION = 500;
 
 interface TermItem extends vscode.QuickPickItem {
@@ -66,7 +65,7 @@ function pick(snap: GlossarySnapshot, initial: string, fixed?: GlossaryEntry[]):
 }
 
 export function registerLookUpTerm(glossary: GlossaryService, view: GlossaryView): vscode.Disposable {
-  return vscode.commands.registerCommand(LOOK_UP_COMMAND, async () => {
+  return vscode.commands.registerCommand('promptWorkbench.lookUpTerm', async () => {
     const snap = await glossary.get();
     const editor = vscode.window.activeTextEditor;
     let text = '';

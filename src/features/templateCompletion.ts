@@ -4,7 +4,7 @@
  * inside {{#each}} / {{#with}} the fields of the sample items plus this / @index / @first / @last.
  */
 import * as vscode from 'vscode';
-import { isPlainIdentifier } from '../core/template/frontMatter';
+import { isPlainIdentifier } from '../core/template/names';
 import type { BlockScope, TemplateCheck } from '../core/template/types';
 import { isTemplateDocument, type TemplateService } from './templates';
 

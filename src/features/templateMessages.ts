@@ -62,6 +62,8 @@ export function issueMessage(issue: TemplateIssue): string {
         : vscode.l10n.t('"{0}" is a map: {1} prints "[object Object]". Use one of its fields, e.g. {2}, or {3} … {4}.', a, tag(a), tag(`${a}.name`), tag(`#with ${a}`), tag('/with'));
     case 'itemField':
       return vscode.l10n.t('The items of "{0}" have no field "{1}" (their fields: {2}). For a top-level variable write {3}.', b, a, c, tag(`@root.${a}`));
+    case 'scalarItems':
+      return vscode.l10n.t('The items of "{0}" are plain values, not maps, so "{1}" has no value there (use {2} for the item). For a top-level variable write {3}.', b, a, tag('this'), tag(`@root.${a}`));
     case 'reservedField':
       return vscode.l10n.t('"{0}" never has a value in a template: it is a built-in property of every object.', a);
     case 'tooLong':

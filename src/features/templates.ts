@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { costOf, formatUsd } from '../core/cost';
-import { isPlainObject } from '../core/template/frontMatter';
+import { isPlainObject } from '../core/template/names';
 import { EngineError, TemplateEngine } from '../core/template/engine';
 import type { BlockScope, IssueCode, RenderRequest, RenderResult, TemplateCheck, TemplateInput } from '../core/template/types';
 import { tokenizerFor } from '../core/tokenizer';
@@ -99,7 +99,7 @@ export class TemplateService implements vscode.Disposable {
 }
 
 export type RenderCommandResult =
-  | { text: string; tokens: number; exact: boolean; model: string; cost: number; document: string; ms: number }
+  | { text: string; tokens: number; exact: boolean; model: string; cost: number; document: string; ms: number; countMs: number }
   | { error: string; code?: string; variable?: string; line?: number }
   | { cancelled: true };
 
@@ -188,11 +188,14 @@ async function renderCommand(service: TemplateService, settings: SettingsService
   const s = settings.get();
   const wanted = result.model ?? check.model?.id;
   const model = (wanted !== undefined && s.models.find((m) => m.id === wanted)) || s.model;
+  const countStart = Date.now();
   const counted = await countInSlices(result.text, tokenizerFor(model));
+  const countMs = Date.now() - countStart;
   const tokens = counted?.tokens ?? 0;
   const exact = counted?.exact ?? false;
   const cost = costOf(model, tokens, 0).input;
-  const output = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.text });
+  // Plain text: shown exactly as rendered (no word wrap, no Markdown preview), and counted by the status bar.
+  const output = await vscode.workspace.openTextDocument({ language: 'plaintext', content: result.text });
   await vscode.window.showTextDocument(output, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   let summary = vscode.l10n.t('Rendered {0}: {1} · {2} input cost with {3} ({4}).', name, tokensText(tokens, exact), formatUsd(cost, locale()), model.name, model.id);
   if (wanted !== undefined && wanted !== model.id) summary += ' ' + unknownModelMessage(wanted, model.id);
@@ -201,7 +204,7 @@ async function renderCommand(service: TemplateService, settings: SettingsService
     if (choice === copy) await vscode.env.clipboard.writeText(result.text);
   });
   log().info(`Rendered ${name}: ${result.text.length} characters, ${tokens} tokens for ${model.id} in ${result.ms} ms`);
-  return { text: result.text, tokens, exact, model: model.id, cost, document: output.uri.toString(), ms: result.ms };
+  return { text: result.text, tokens, exact, model: model.id, cost, document: output.uri.toString(), ms: result.ms, countMs };
 }
 
 function failure(error: string, code?: string, variable?: string, line?: number): RenderCommandResult {

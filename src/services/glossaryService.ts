@@ -37,8 +37,8 @@ export interface GlossaryApi {
   settled(): Promise<void>;
   /** Ids of the terms found in `text`, in order. */
   find(text: string): Promise<{ id: string; start: number; end: number }[]>;
-  /** What the glossary view shows: whether it is visible, the selected entry, the last query. */
-  view(): { visible: boolean; selected?: string; query?: string; shown?: string[] };
+  /** The glossary view: visible, the term last asked for, the term it shows, the last query and its first results. */
+  view(): { visible: boolean; requested?: string; selected?: string; query?: string; shown?: string[] };
 }
 
 const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -94,11 +94,32 @@ export class GlossaryService implements vscode.Disposable {
   constructor(private readonly extensionUri: vscode.Uri) {
     // Cheap: nothing is read until a hover, the view or a command needs the glossary.
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_GLOSSARY}`);
+    // A file created together with its .vscode folder can escape the file watcher: watch the folder too.
+    const folderWatcher = vscode.workspace.createFileSystemWatcher('**/.vscode', false, true, false);
+    const isGlossary = (uri: vscode.Uri) => uri.path.endsWith(`/${WORKSPACE_GLOSSARY}`) || uri.path.endsWith('/.vscode');
     this.subscriptions.push(
       watcher,
+      folderWatcher,
       watcher.onDidCreate(() => this.scheduleReload()),
       watcher.onDidChange(() => this.scheduleReload()),
       watcher.onDidDelete(() => this.scheduleReload()),
+      folderWatcher.onDidCreate(() => {
+        this.scheduleReload();
+        setTimeout(() => this.scheduleReload(), 1000);
+      }),
+      folderWatcher.onDidDelete(() => this.scheduleReload()),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (isGlossary(doc.uri)) this.scheduleReload();
+      }),
+      vscode.workspace.onDidCreateFiles((e) => {
+        if (e.files.some(isGlossary)) this.scheduleReload();
+      }),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        if (e.files.some(isGlossary)) this.scheduleReload();
+      }),
+      vscode.workspace.onDidRenameFiles((e) => {
+        if (e.files.some((f) => isGlossary(f.oldUri) || isGlossary(f.newUri))) this.scheduleReload();
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleReload()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(TERMS_SETTING)) this.scheduleReload();
@@ -123,7 +144,10 @@ export class GlossaryService implements vscode.Disposable {
 
   private reloadDone: (() => void) | undefined;
 
+  private disposed = false;
+
   private scheduleReload(): void {
+    if (this.disposed) return;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     if (!this.reloadDone) this.pendingReload = new Promise((r) => (this.reloadDone = r));
     this.reloadTimer = setTimeout(() => {
@@ -249,6 +273,7 @@ export class GlossaryService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
@@ -256,9 +281,9 @@ export class GlossaryService implements vscode.Disposable {
 }
 
 /** Related entries that exist, as { id, title }. */
-export function relatedOf(snap: GlossarySnapshot, entry: GlossaryEntry): { id: string; title: string }[] {
+export function relatedOf(snap: GlossarySnapshot, entry: GlossaryEntry): { id: string; title: string; en?: string; zh?: string }[] {
   return entry.related.flatMap((id) => {
     const r = snap.byId.get(id);
-    return r && r.id !== entry.id ? [{ id: r.id, title: entryTitle(r) }] : [];
+    return r && r.id !== entry.id ? [{ id: r.id, title: entryTitle(r), en: r.en, zh: r.zh }] : [];
   });
 }

@@ -140,8 +140,8 @@ describe('glossary matcher', () => {
     const tail = bigMatcher.findAll(userLine, 9_000).map((m) => big[m.term]!.id);
     assert.deepEqual(tail, ['user-term-4321', 'user-term-77', 'user-term-999']);
     console.log(`      hover on a 10,000-char line: ${builtInMs.toFixed(2)} ms (built-in), ${bigMs.toFixed(2)} ms (+5,000 user entries); building the 5,136-entry matcher: ${buildMs.toFixed(0)} ms, ${bigMatcher.patternCount} patterns, ${bigMatcher.nodeCount} nodes`);
-    assert.ok(builtInMs < 20, `hover scan took ${builtInMs} ms`);
-    assert.ok(bigMs < 20, `hover scan with 5,000 user entries took ${bigMs} ms`);
-    assert.ok(buildMs < 1500, `building took ${buildMs} ms`);
+    assert.ok(builtInMs < 50, `hover scan took ${builtInMs} ms`);
+    assert.ok(bigMs < 50, `hover scan with 5,000 user entries took ${bigMs} ms`);
+    assert.ok(buildMs < 5000, `building took ${buildMs} ms`);
   });
 });

@@ -30,8 +30,8 @@ export interface HoverLabels {
 
 export interface HoverInput {
   entry: GlossaryEntry;
-  /** Related entries that exist (id and title). */
-  related: { id: string; title: string }[];
+  /** Related entries that exist. */
+  related: { id: string; title: string; en?: string; zh?: string }[];
   /** Chinese UI: Chinese name and definition first. */
   zhFirst: boolean;
   labels: HoverLabels;
@@ -54,7 +54,13 @@ export function hoverSections(h: HoverInput): string[] {
   if (secondary) sections.push(escapeMarkdown(secondary));
   const link = (id: string, text: string, tip: string) => `[${escapeMarkdown(text)}](${commandUri(h.openCommand, [id])} "${tip.replace(/["\\]/g, '')}")`;
   const lines: string[] = [];
-  if (h.related.length) lines.push(`${escapeMarkdown(labels.related)} ${h.related.map((r) => link(r.id, r.title, labels.openInGlossaryTooltip)).join(' · ')}`);
+  // "Few-shot Prompting (少样本提示)", the UI language first.
+  const relatedName = (r: HoverInput['related'][number]) => {
+    const [a, b] = h.zhFirst ? [r.zh, r.en] : [r.en, r.zh];
+    const first = a ?? b ?? r.title;
+    return b && a && b !== a ? `${first} (${b})` : first;
+  };
+  if (h.related.length) lines.push(`${escapeMarkdown(labels.related)} ${h.related.map((r) => link(r.id, relatedName(r), labels.openInGlossaryTooltip)).join(' · ')}`);
   lines.push(`[$(book) ${escapeMarkdown(labels.openInGlossary)}](${commandUri(h.openCommand, [e.id])} "${labels.openInGlossaryTooltip.replace(/["\\]/g, '')}")`);
   sections.push(lines.join('\n\n'));
   return sections;

@@ -6,20 +6,23 @@
  * or print nonsense when rendering (unknown helpers, partials, a list printed as text, a field
  * the sample items do not have).
  */
-import { isPlainObject, PROTOTYPE_NAMES } from './frontMatter';
+import { isPlainObject, PROTOTYPE_NAMES } from './names';
 import { KNOWN_HELPERS, type BlockNode, type ExprNode, type HashNode, type Loc, type MustacheNode, type PathNode, type ProgramNode, type StatementNode, type SubExpressionNode } from './handlebars';
 import type { BlockScope, Range, TemplateIssue, UseKind, VariableDecl, VariableUse } from './types';
 
 type Frame =
   | { kind: 'root' }
-  | { kind: 'scope'; label: string; fields?: Set<string> }
+  | { kind: 'scope'; label: string; fields?: Fields }
   /** Inside a block whose context we cannot know (e.g. an unknown helper: already an error). */
   | { kind: 'opaque' };
+
+/** Field names of the current item when known; 'scalar' when every item is a plain value (text, number…). */
+type Fields = Set<string> | 'scalar';
 
 interface BlockParams {
   names: string[];
   /** Fields of the first param's value (the item), when known. */
-  fields?: Set<string>;
+  fields?: Fields;
   label: string;
 }
 
@@ -187,12 +190,12 @@ class Analyzer {
   }
 
   /** Walks a block's program in the new context (an item or an entered map). */
-  private enter(b: BlockNode, helper: BlockScope['helper'], label: string, fields: Set<string> | undefined, loop: boolean, blockParams: string[] | undefined): void {
+  private enter(b: BlockNode, helper: BlockScope['helper'], label: string, fields: Fields | undefined, loop: boolean, blockParams: string[] | undefined): void {
     if (!b.program) return;
     this.frames.push({ kind: 'scope', label, fields });
     if (blockParams && blockParams.length > 0) this.params.push({ names: blockParams, fields, label });
     if (loop) this.loops++;
-    const scope: BlockScope = { range: this.range(b.program.loc ?? b.loc), helper, fields: fields ? [...fields] : [], data: loop || this.loops > 0 };
+    const scope: BlockScope = { range: this.range(b.program.loc ?? b.loc), helper, fields: fields instanceof Set ? [...fields] : [], data: loop || this.loops > 0 };
     const of = this.frames.length === 2 && !label.includes('.') && !label.startsWith('@') ? label : undefined;
     if (of !== undefined) scope.of = of;
     this.scopes.push(scope);
@@ -272,8 +275,9 @@ class Analyzer {
     return undefined;
   }
 
-  private checkField(field: string, fields: Set<string> | undefined, label: string, range: Range): void {
+  private checkField(field: string, fields: Fields | undefined, label: string, range: Range): void {
     if (PROTOTYPE_NAMES.has(field)) this.issue('reservedField', 'warning', range, [field]);
+    else if (fields === 'scalar') this.issue('scalarItems', 'warning', range, [field, label]);
     else if (fields && fields.size > 0 && !fields.has(field)) this.issue('itemField', 'warning', range, [field, label, [...fields].join(', ')]);
   }
 
@@ -296,10 +300,12 @@ class Analyzer {
   }
 }
 
-/** Field names shared by the items of the lists (or values of the maps), when all items are maps. */
-function itemFields(values: readonly unknown[]): Set<string> | undefined {
+/** Field names of the items of the lists (or values of the maps) when all items are maps; 'scalar' when none is. */
+function itemFields(values: readonly unknown[]): Fields | undefined {
   const items = values.flatMap((v) => (Array.isArray(v) ? v : isPlainObject(v) ? Object.values(v) : []));
-  if (items.length === 0 || !items.every((i) => isPlainObject(i))) return undefined;
+  if (items.length === 0) return undefined;
+  if (items.every((i) => i === null || ['string', 'number', 'boolean'].includes(typeof i))) return 'scalar';
+  if (!items.every((i) => isPlainObject(i))) return undefined;
   return new Set(items.flatMap((i) => Object.keys(i as object)));
 }
 

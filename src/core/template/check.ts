@@ -4,7 +4,8 @@
  * and the inputs to ask for before rendering.
  */
 import { analyzeBody } from './analyze';
-import { isPlainObject, parseFrontMatter, splitFrontMatter } from './frontMatter';
+import { parseFrontMatter, splitFrontMatter } from './frontMatter';
+import { isPlainObject } from './names';
 import { parseBody, type ProgramNode } from './handlebars';
 import { compareRanges, LineIndex } from './positions';
 import { LIMITS, type Limits, type Range, type TemplateCheck, type TemplateInput, type TemplateIssue, type VariableDecl, type VariableUse } from './types';
@@ -50,9 +51,11 @@ export function inspectTemplate(text: string, limits: Limits = LIMITS): Inspecti
     issues.push({ code: 'frontMatterUnclosed', severity: 'error', range: { line: 0, column: 0, endLine: 0, endColumn: 3 }, args: [] });
     return done();
   }
+  let declarationsKnown = true;
   if (split.yaml !== undefined) {
     check.hasFrontMatter = true;
     const fm = parseFrontMatter(split.yaml, split.yamlLine);
+    declarationsKnown = fm.readable;
     issues.push(...fm.issues);
     check.variables = fm.variables;
     if (fm.model) check.model = fm.model;
@@ -66,12 +69,13 @@ export function inspectTemplate(text: string, limits: Limits = LIMITS): Inspecti
   const parsed = parseBody(split.body);
   if ('error' in parsed) {
     const e = parsed.error;
-    const code = e.kind;
+    // Line numbers in the messages count from the top of the file, front matter included.
+    const args = e.args.map((a, i) => ((e.kind === 'unclosedBlock' && i === 1) || (e.kind === 'mismatchedBlock' && i === 2) ? String(Number(a) + split.bodyLine) : a));
     issues.push({
-      code,
+      code: e.kind,
       severity: 'error',
       range: { line: e.line + split.bodyLine, column: e.column, endLine: e.endLine + split.bodyLine, endColumn: e.endColumn },
-      args: e.args,
+      args,
     });
     return done();
   }
@@ -85,7 +89,8 @@ export function inspectTemplate(text: string, limits: Limits = LIMITS): Inspecti
   }
   check.uses = analysis.uses;
   check.scopes = analysis.scopes;
-  issues.push(...analysis.issues);
+  // With unreadable YAML every variable would look undeclared: say nothing about declarations then.
+  issues.push(...analysis.issues.filter((i) => declarationsKnown || (i.code !== 'undeclared' && i.code !== 'unused')));
   check.inputs = inputsOf(check.variables, check.uses);
   return done(parsed.ast);
 }

@@ -15,6 +15,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import * as z from 'zod/mini';
 import '../zod';
+import { isPlainIdentifier, isPlainObject, PROTOTYPE_NAMES } from './names';
 import { LineIndex } from './positions';
 import type { Range, TemplateIssue, VariableDecl } from './types';
 
@@ -65,17 +66,9 @@ const ALLOWED_KEYS: Record<string, string[]> = {
   variable: ['description', 'default', 'sample'],
 };
 
-/** Names that every JavaScript object already has: a variable with one of them would misbehave. */
-export const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-/** A name Handlebars reads as a plain identifier in `{{name}}` (otherwise write `{{[name]}}`). */
-export function isPlainIdentifier(name: string): boolean {
-  return /^[^\s!"#%&'()*+,./;<=>@[\\\]^`{|}~]+$/u.test(name)
-    && !/^(?:true|false|null|undefined|else|this|as)$/.test(name)
-    && !/^-?\d/.test(name);
-}
-
 export interface FrontMatterResult {
+  /** False when the YAML could not be read: the declared variables are then unknown. */
+  readable: boolean;
   model?: { id: string; range: Range };
   variables: VariableDecl[];
   issues: TemplateIssue[];
@@ -93,16 +86,16 @@ export function parseFrontMatter(yaml: string, yamlLine: number): FrontMatterRes
     for (const e of doc.errors) {
       issues.push({ code: 'yaml', severity: 'error', range: at(e.pos[0], e.pos[1]), args: [yamlMessage(e.message)] });
     }
-    return { variables, issues };
+    return { readable: false, variables, issues };
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     issues.push({ code: 'yaml', severity: 'error', range: at(0, 0), args: [yamlMessage(e instanceof Error ? e.message : String(e))] });
-    return { variables, issues };
+    return { readable: false, variables, issues };
   }
-  if (data === null || data === undefined) return { variables, issues };
+  if (data === null || data === undefined) return { readable: true, variables, issues };
 
   const parsed = FrontMatterSchema.safeParse(data);
   if (!parsed.success) {
@@ -124,7 +117,7 @@ export function parseFrontMatter(yaml: string, yamlLine: number): FrontMatterRes
   // Read what is usable even when some of it fails the schema, so the body is still checked.
   const root = isPlainObject(data) ? data : {};
   collectVariables(doc, root, at, variables, issues);
-  const result: FrontMatterResult = { variables, issues };
+  const result: FrontMatterResult = { readable: true, variables, issues };
   if (typeof root.model === 'string' && root.model.trim() !== '') {
     const [s, e] = locate(doc, ['model'], false) ?? [0, 0];
     result.model = { id: root.model.trim(), range: at(s, e) };
@@ -161,12 +154,6 @@ function collectVariables(doc: Document, root: Record<string, unknown>, at: (s: 
     }
     variables.push(decl);
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function fieldPath(path: Segment[]): string {

@@ -5,7 +5,7 @@
  * issues naming the variable and the line.
  */
 import { inspectTemplate } from './check';
-import { isPlainObject } from './frontMatter';
+import { isPlainObject } from './names';
 import { COMPILE_OPTIONS, createEnvironment, LimitError, RUNTIME_OPTIONS } from './handlebars';
 import { pointRange } from './positions';
 import { LIMITS, type Limits, type Range, type RenderRequest, type RenderResult, type TemplateCheck, type TemplateIssue } from './types';
@@ -88,7 +88,7 @@ function runtimeIssue(e: unknown, check: TemplateCheck, limits: Limits): Templat
   if (e instanceof LimitError) {
     return e.limit === 'output'
       ? fail('outputTooLarge', top, [String(limits.maxOutputChars)])
-      : fail('timeout', top, [String(Math.round(limits.renderMs / 1000))]);
+      : fail('timeout', top, [String(Math.max(1, Math.round(limits.renderMs / 1000)))]);
   }
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof RangeError) {

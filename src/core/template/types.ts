@@ -35,6 +35,7 @@ export type Severity = 'error' | 'warning' | 'info';
  * - unused [name]                                declared but never used
  * - structuredAsText [name, 'list' | 'map']      {{examples}} prints a list as text
  * - itemField [field, of, fields]                {{inptu}} inside {{#each examples}}
+ * - scalarItems [field, of]                      {{name}} inside {{#each tags}} whose items are text
  * - reservedField [name]                         {{constructor}} etc. never has a value
  * - tooLong [characters, limit] / tooManyTags [tags, limit] / tooDeep []
  * Render problems:
@@ -47,7 +48,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export type IssueCode =
   | 'frontMatterUnclosed' | 'yaml' | 'schema' | 'schemaUnknownKey' | 'variableName' | 'variableNameBrackets'
   | 'syntax' | 'unclosedBlock' | 'mismatchedBlock' | 'unknownHelper' | 'helperArity' | 'partial' | 'decorator'
-  | 'dataOutsideEach' | 'unknownData' | 'aboveTop' | 'undeclared' | 'unused' | 'structuredAsText' | 'itemField'
+  | 'dataOutsideEach' | 'unknownData' | 'aboveTop' | 'undeclared' | 'unused' | 'structuredAsText' | 'itemField' | 'scalarItems'
   | 'reservedField' | 'tooLong' | 'tooManyTags' | 'tooDeep'
   | 'missingSample' | 'undeclaredValue' | 'missingValue' | 'notAList' | 'notDefined' | 'notAnObject'
   | 'outputTooLarge' | 'timeout' | 'renderFailed';

@@ -1,0 +1,190 @@
+// Journey: a prompt author types a snippet prefix (pw-fewshot, pw-zh-cot, …), accepts the
+// completion, tabs through the stops to the final cursor and gets the technique's text — for
+// every technique in English and Chinese; the snippets are offered in every prompt language;
+// and `Prompt: Insert Prompt Scaffold…` inserts the same snippets from a quick pick.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { REPO_ROOT } from '../harness/codeServer.mjs';
+import { focusEditor, openFile, readEditorText, readStatusBarItem, screenshot } from '../harness/workbench.mjs';
+import { openWorkbench } from './journey.mjs';
+
+const require = createRequire(import.meta.url);
+// The compiled snippet reader (npm test compiles with tsc before the journeys).
+const { expandSnippet, parseSnippetFile } = require(path.join(REPO_ROOT, 'out', 'src', 'core', 'template', 'snippets.js'));
+
+const FILES = [['snippets/prompts.en.code-snippets', 'en'], ['snippets/prompts.zh-cn.code-snippets', 'zh-cn']];
+const SNIPPETS = FILES.flatMap(([file, lang]) => parseSnippetFile(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), lang, file));
+const FINAL = '@@'; // typed at the final cursor position
+
+const SUGGEST = '.editor-widget.suggest-widget';
+const SUGGEST_ROW = `${SUGGEST} .monaco-list-row`;
+const QUICK_ROW = '.quick-input-widget .quick-input-list .monaco-list-row';
+
+/**
+ * Runs a command from the Command Palette whose own quick input opens right away (so the
+ * palette never visibly closes, which runCommand waits for): F1, type the title, Enter on it.
+ */
+async function startCommand(page, title) {
+  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget .quick-input-box input', { state: 'visible' });
+  await page.keyboard.type(title);
+  const rowsSel = '.quick-input-widget .quick-input-list .monaco-list-row';
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const rows = await page.$$eval(rowsSel, (els) => els.map((e) => ({
+      label: (e.querySelector('.label-name')?.textContent || '').replace(/\u00a0/g, ' ').trim(),
+      focused: e.classList.contains('focused'),
+      index: Number(e.getAttribute('data-index')),
+    }))).catch(() => []);
+    const target = rows.find((r) => r.label === title);
+    const focused = rows.find((r) => r.focused);
+    if (target && focused) {
+      if (target.index === focused.index) {
+        await page.keyboard.press('Enter');
+        return;
+      }
+      await page.keyboard.press(target.index > focused.index ? 'ArrowDown' : 'ArrowUp');
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`startCommand(${title}): no such command in the palette`);
+}
+
+/** The text VS Code should show after accepting the snippet, tabbing to the end and typing FINAL. */
+function expected(snippet) {
+  const e = expandSnippet(snippet.body);
+  return e.text.slice(0, e.final) + FINAL + e.text.slice(e.final);
+}
+
+async function clearEditor(page) {
+  await focusEditor(page);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => {
+    const lines = document.querySelectorAll('.part.editor .editor-group-container.active .monaco-editor .view-lines .view-line');
+    return lines.length === 1 && lines[0].textContent.replace(/\u00a0/g, ' ').trim() === '';
+  }, null, { timeout: 5000 });
+}
+
+/** Opens the suggestions (Ctrl+Space, as a person would in Markdown) and accepts the row labelled `prefix`. */
+async function acceptSuggestion(page, prefix) {
+  const visible = () => page.$eval(SUGGEST, (e) => e.classList.contains('visible')).catch(() => false);
+  if (!(await visible())) await page.keyboard.press('Control+Space');
+  const deadline = Date.now() + 10_000;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await page.$$eval(SUGGEST_ROW, (els) => els.map((e) => ({
+      label: (e.querySelector('.label-name')?.textContent || '').trim(),
+      focused: e.classList.contains('focused'),
+      index: Number(e.getAttribute('data-index')),
+    }))).catch(() => []);
+    const target = rows.find((r) => r.label === prefix);
+    if (target) {
+      const focused = rows.find((r) => r.focused);
+      const from = focused ? focused.index : 0;
+      for (let i = 0; i < Math.abs(target.index - from); i++) await page.keyboard.press(target.index > from ? 'ArrowDown' : 'ArrowUp');
+      const now = await page.$eval(`${SUGGEST_ROW}.focused .label-name`, (e) => e.textContent.trim()).catch(() => '');
+      if (now === prefix) {
+        await page.keyboard.press('Enter');
+        return;
+      }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`acceptSuggestion(${prefix}): no suggestion labelled ${prefix} (saw ${rows.map((r) => r.label).join(', ') || 'none'})`);
+}
+
+/** Types the prefix, accepts the completion, presses Tab once per tab stop and types FINAL. */
+async function insertByPrefix(page, snippet) {
+  await clearEditor(page);
+  await page.keyboard.type(snippet.prefix);
+  await acceptSuggestion(page, snippet.prefix);
+  const firstLine = expandSnippet(snippet.body).text.split('\n')[0];
+  await page.waitForFunction((text) => {
+    const el = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
+    return !!el && el.textContent.replace(/\u00a0/g, ' ').includes(text.slice(0, 20));
+  }, firstLine, { timeout: 5000 });
+  for (let i = 0; i < expandSnippet(snippet.body).stops.length; i++) {
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(60);
+  }
+  await page.keyboard.type(FINAL);
+  return readEditorText(page);
+}
+
+describe('journey: prompt snippets in code-server', function () {
+  let wb;
+  before(async function () {
+    wb = await openWorkbench({
+      files: { 'scratch.md': '', 'scratch.txt': '', 'scratch.prompt.hbs': '', 'scratch.prompt': '' },
+    });
+    await openFile(wb.page, 'scratch.md');
+    // Room for the longest snippet line: hide the side bar (Ctrl+B).
+    await wb.page.keyboard.press('Control+B');
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('offers 14 techniques in English and 14 in Chinese', () => {
+    assert.equal(SNIPPETS.filter((s) => s.language === 'en').length, 14);
+    assert.equal(SNIPPETS.filter((s) => s.language === 'zh-cn').length, 14);
+  });
+
+  for (const snippet of SNIPPETS) {
+    it(`${snippet.prefix}: type the prefix in Markdown, accept, tab to the end → ${snippet.name}`, async () => {
+      const text = await insertByPrefix(wb.page, snippet);
+      assert.equal(text, expected(snippet));
+      if (snippet.prefix === 'pw-fewshot' || snippet.prefix === 'pw-zh-cot') await screenshot(wb.page, `snippet-${snippet.prefix}`);
+    });
+  }
+
+  it('shows the snippet name beside the prefix in the suggestions', async () => {
+    await clearEditor(wb.page);
+    await wb.page.keyboard.type('pw-zh-few');
+    await wb.page.keyboard.press('Control+Space');
+    await wb.page.waitForSelector(`${SUGGEST_ROW}`, { timeout: 10_000 });
+    const rows = await wb.page.$$eval(SUGGEST_ROW, (els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(rows.includes('pw-zh-fewshot, 提示：少样本（k 个示例）, Snippet'), rows.join('\n'));
+    await screenshot(wb.page, 'snippet-suggestions');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  for (const [file, language, prefix] of [['scratch.txt', 'Plain Text', 'pw-zh-fewshot'], ['scratch.prompt.hbs', 'Handlebars', 'pw-format-json'], ['scratch.prompt', 'prompt', 'pw-zh-system']]) {
+    it(`is offered in ${language} too (${file}, ${prefix})`, async () => {
+      await openFile(wb.page, file);
+      const mode = await readStatusBarItem(wb.page, 'status.editor.mode', { extensionId: undefined }).catch(() => '?');
+      assert.match(mode, new RegExp(language, 'i'), `language mode of ${file}`);
+      const snippet = SNIPPETS.find((s) => s.prefix === prefix);
+      assert.equal(await insertByPrefix(wb.page, snippet), expected(snippet));
+    });
+  }
+
+  it('Prompt: Insert Prompt Scaffold… lists the techniques by language and inserts the chosen one', async () => {
+    const { page } = wb;
+    await openFile(page, 'scratch.md');
+    await clearEditor(page);
+    // The Command Palette, as a person would use it (our quick pick opens right after it closes).
+    await startCommand(page, 'Prompt: Insert Prompt Scaffold…');
+    await page.waitForFunction(() => document.querySelector('.quick-input-widget .quick-input-title')?.textContent === 'Insert Prompt Scaffold', null, { timeout: 10_000 });
+    const groups = await page.$$eval(QUICK_ROW, (els) => els.map((e) => e.querySelector('.quick-input-list-separator')?.textContent?.trim()).filter(Boolean));
+    assert.deepEqual(groups, ['English', 'Chinese (Simplified)']);
+    await screenshot(page, 'insert-scaffold-pick');
+    await page.keyboard.type('pw-zh-fewshot-cot');
+    await page.waitForFunction((sel) => {
+      const f = document.querySelector(`${sel}.focused .label-description`);
+      return f && f.textContent.trim() === 'pw-zh-fewshot-cot';
+    }, QUICK_ROW, { timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const snippet = SNIPPETS.find((s) => s.prefix === 'pw-zh-fewshot-cot');
+    const e = expandSnippet(snippet.body);
+    for (let i = 0; i < e.stops.length; i++) {
+      await page.keyboard.press('Tab');
+      await page.waitForTimeout(60);
+    }
+    await page.keyboard.type(FINAL);
+    assert.equal(await readEditorText(page), expected(snippet));
+    await screenshot(page, 'insert-scaffold-done');
+  });
+});

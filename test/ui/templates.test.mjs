@@ -1,0 +1,181 @@
+// Journey: a prompt author opens a Handlebars prompt template in code-server (the packaged
+// .vsix installed), renders it with its sample values and reads the prompt, its token count and
+// cost; fills the variables in input boxes; reads the Problems panel of a broken template; and
+// gets an error naming a missing variable.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { REPO_ROOT } from '../harness/codeServer.mjs';
+import { openFile, readEditorText, readNotifications, readStatusBarItem, runCommand, screenshot } from '../harness/workbench.mjs';
+import { EXTENSION_ID, openWorkbench, referenceCount, STATUS_ITEM, tokensIn } from './journey.mjs';
+
+const require = createRequire(import.meta.url);
+const { formatUsd } = require(path.join(REPO_ROOT, 'out', 'src', 'core', 'cost.js'));
+const { FEW_SHOT_EXPECTED } = require(path.join(REPO_ROOT, 'out', 'test', 'unit', 'templateFixtures.js'));
+const models = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'src', 'data', 'models.json'), 'utf8')).models;
+const price = (id) => models.find((m) => m.id === id).price.input;
+
+const INPUT = '.quick-input-widget .quick-input-box input';
+const BROKEN = [
+  '---',
+  'model: gpt-9',
+  'variables:',
+  '  items: {sample: [a, b]}',
+  '  tone: {default: calm}',
+  '---',
+  'List for {{audience}}:',
+  '  {{#each items}}',
+  '- {{this}}',
+  '',
+].join('\n');
+const MISSING = '---\nvariables:\n  task: {sample: Summarise the text}\n---\n{{task}} for {{reader}}.\n';
+
+/**
+ * Runs a command from the Command Palette whose own quick input opens right away (so the
+ * palette never visibly closes, which runCommand waits for): F1, type the title, Enter on it.
+ */
+async function startCommand(page, title) {
+  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page.keyboard.press('F1');
+  await page.waitForSelector(INPUT, { state: 'visible' });
+  await page.keyboard.type(title);
+  const rowsSel = '.quick-input-widget .quick-input-list .monaco-list-row';
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const rows = await page.$$eval(rowsSel, (els) => els.map((e) => ({
+      label: (e.querySelector('.label-name')?.textContent || '').replace(/\u00a0/g, ' ').trim(),
+      focused: e.classList.contains('focused'),
+      index: Number(e.getAttribute('data-index')),
+    }))).catch(() => []);
+    const target = rows.find((r) => r.label === title);
+    const focused = rows.find((r) => r.focused);
+    if (target && focused) {
+      if (target.index === focused.index) {
+        await page.keyboard.press('Enter');
+        return;
+      }
+      await page.keyboard.press(target.index > focused.index ? 'ArrowDown' : 'ArrowUp');
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`startCommand(${title}): no such command in the palette`);
+}
+
+/** The rendered prompt: the active editor is the new untitled one. */
+async function readRendered(page) {
+  await page.waitForFunction(() => /Untitled-\d/.test(document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label') || ''), null, { timeout: 15_000 });
+  return readEditorText(page);
+}
+
+/** Rows of the Problems panel: "message [Ln l, Col c]". */
+async function readProblems(page, { waitFor, timeout = 15_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await page.$$eval('.markers-panel .monaco-list-row', (els) => els.map((e) => {
+      const lines = e.innerText.split('\n').map((l) => l.trim()).filter(Boolean);
+      return lines.length > 2 ? `${lines[0]} ${lines[lines.length - 1]}` : lines.join(' ');
+    })).catch(() => []);
+    if (!waitFor || rows.some((r) => waitFor.test(r))) return rows;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`readProblems: no row matching ${waitFor} within ${timeout} ms (rows: ${JSON.stringify(rows)})`);
+}
+
+describe('journey: prompt templates in code-server', function () {
+  let wb;
+  before(async function () {
+    wb = await openWorkbench({ files: { 'broken.prompt.hbs': BROKEN, 'missing.prompt.hbs': MISSING } });
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('Must show: renders the few-shot template with its sample values — exact text, token count and cost', async () => {
+    const { page } = wb;
+    await openFile(page, 'sentiment-few-shot.prompt.hbs');
+    await runCommand(page, 'Prompt: Render Template with Sample Values');
+    const text = await readRendered(page);
+    assert.equal(text, FEW_SHOT_EXPECTED);
+    const tokens = referenceCount('o200k_base', FEW_SHOT_EXPECTED);
+    const cost = formatUsd((tokens * price('gpt-4o')) / 1e6);
+    const [note] = await readNotifications(page, { waitFor: /^Rendered sentiment-few-shot\.prompt\.hbs/ });
+    assert.equal(note, `Rendered sentiment-few-shot.prompt.hbs: ${tokens} tokens · ${cost} input cost with GPT-4o (gpt-4o).`);
+    // The live counter counts the new editor too.
+    const status = await readStatusBarItem(page, STATUS_ITEM, { extensionId: EXTENSION_ID, waitFor: new RegExp(`^${tokens} tokens`), timeout: 20_000 });
+    assert.equal(tokensIn(status), tokens);
+    assert.ok(status.includes(cost), status);
+    await screenshot(page, 'template-render-samples');
+  });
+
+  it('Must show: a template with a missing variable gives an error naming the variable', async () => {
+    const { page } = wb;
+    await openFile(page, 'missing.prompt.hbs');
+    await runCommand(page, 'Prompt: Render Template with Sample Values');
+    const notes = await readNotifications(page, { waitFor: /Missing variable "reader"/ });
+    assert.ok(notes.includes('Missing variable "reader" (used on line 5): it is not declared in the front matter, so it has no sample value.'), notes.join('\n'));
+    await screenshot(page, 'template-missing-variable');
+  });
+
+  it('shows the problems of a broken template in the Problems panel, at their lines', async () => {
+    const { page } = wb;
+    await openFile(page, 'broken.prompt.hbs');
+    await page.keyboard.press('Control+Shift+M');
+    const rows = await readProblems(page, { waitFor: /never closed/ });
+    assert.ok(rows.includes('{{#each}} on line 8 is never closed: add {{/each}}. [Ln 8, Col 3]'), rows.join('\n'));
+    assert.ok(rows.includes('Model "gpt-9" is not in the model catalogue; the rendered prompt is counted for gpt-4o instead. Run Prompt: Select Model to see the ids. [Ln 2, Col 8]'), rows.join('\n'));
+    await screenshot(page, 'template-problems-unclosed');
+    // Close the block as a person would: the syntax error goes, the variable problems show.
+    await openFile(page, 'broken.prompt.hbs'); // back into its editor
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('{{/each}}');
+    const after = await readProblems(page, { waitFor: /audience/ });
+    const expectedRows = [
+      'Variable "tone" is declared but never used in the template. [Ln 5, Col 3]',
+      'Variable "audience" is used but not declared under "variables:" in the front matter. [Ln 7, Col 12]',
+    ];
+    for (const row of expectedRows) assert.ok(after.includes(row), `missing "${row}" in\n${after.join('\n')}`);
+    assert.ok(!after.some((r) => /never closed/.test(r)), after.join('\n'));
+    await screenshot(page, 'template-problems-variables');
+    await page.keyboard.press('Control+Shift+M'); // hide the panel again
+  });
+
+  it('Render Template asks for each variable in an input box prefilled with its default', async () => {
+    const { page } = wb;
+    await openFile(page, 'meeting-summary.prompt.hbs');
+    await startCommand(page, 'Prompt: Render Template');
+    const box = async (title) => {
+      await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-title')?.textContent === t, title, { timeout: 10_000 });
+      return page.$eval(INPUT, (e) => e.value);
+    };
+    assert.equal(await box('Render meeting-summary.prompt.hbs (1/3): 读者'), '没有参会的同事');
+    await screenshot(page, 'template-input-box');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('新来的实习生');
+    await page.keyboard.press('Enter');
+    assert.equal(await box('Render meeting-summary.prompt.hbs (2/3): 字数'), '150');
+    await page.keyboard.press('Enter');
+    assert.equal(await box('Render meeting-summary.prompt.hbs (3/3): 纪要'), '');
+    await page.keyboard.type('周五上线 & 回滚预案 <待定>');
+    await page.keyboard.press('Enter');
+    const text = await readRendered(page);
+    const expected = [
+      '## 说明',
+      '请为新来的实习生总结下面的会议纪要，写出决定、负责人和截止日期，不超过 150 字。',
+      '',
+      '## 输入数据',
+      '"""',
+      '周五上线 & 回滚预案 <待定>',
+      '"""',
+      '',
+      '## 输出指示',
+      '用简体中文，每条要点以“- ”开头。',
+      '要点：',
+      '',
+    ].join('\n');
+    assert.equal(text, expected);
+    const tokens = referenceCount('o200k_base', expected);
+    const [note] = await readNotifications(page, { waitFor: /^Rendered meeting-summary\.prompt\.hbs/ });
+    assert.equal(note, `Rendered meeting-summary.prompt.hbs: ${tokens} tokens · ${formatUsd((tokens * price('gpt-4o-mini')) / 1e6)} input cost with GPT-4o mini (gpt-4o-mini).`);
+    await screenshot(page, 'template-render-asked');
+  });
+});
