@@ -12,7 +12,11 @@
  *     the older encodings' `\s+(?!\S)` splits `\r\n` differently at the end of a text);
  *  B. before a space that sits between two letters (`word| word`): the space always joins the
  *     following word, and the previous word cannot reach past it;
- *  C. between a letter and a digit, either way round (`a|1`, `1|a`).
+ *  C. between a letter and a digit, either way round (`a|1`, `1|a`);
+ *  D. between a letter and a punctuation mark or symbol (`中文|，`, `word|.`): the letters' piece
+ *     ends there and the mark starts the next one (not before an apostrophe, which can join the
+ *     word as in `it's`, nor before a combining mark). Chinese sentences end every few dozen
+ *     characters, so long paragraphs without newlines still split.
  *
  * When a stretch of text has none of these (a binary file, a minified line of punctuation) it is
  * cut at `hardMax` characters and the result is marked inexact rather than left to block.
@@ -29,12 +33,13 @@ export interface ChunkOptions {
   crlf: boolean;
 }
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1024, hardMax: 65536, crlf: true };
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1024, hardMax: 2048, crlf: true };
 
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{N}/u;
 /** Whitespace in either JavaScript's or Rust's sense (the reference tokenizer is written in Rust). */
 const SPACE = /[\s\u0085]/u;
+const MARK = /\p{M}/u;
 
 function isLetterAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
@@ -75,7 +80,16 @@ export function isSafeBoundary(text: string, p: number, crlf: boolean): boolean 
   if (at === 0x20) return p + 1 < text.length && isLetterBefore(text, p - 1) && isLetterAt(text, p + 1);
   if (isLetterAt(text, p)) return isDigitAt(text, p - 1);
   if (isDigitAt(text, p)) return isLetterBefore(text, p - 1);
-  return false;
+  return isPunctuationAt(text, p) && isLetterBefore(text, p - 1);
+}
+
+/** Not a letter, digit, whitespace, apostrophe or combining mark (and not the second half of a pair). */
+function isPunctuationAt(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  if (c === 0x27 || (c >= 0xdc00 && c <= 0xdfff)) return false;
+  if (c < 0x80) return c > 0x20 && !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
+  const ch = String.fromCodePoint(text.codePointAt(p) ?? c);
+  return !LETTER.test(ch) && !DIGIT.test(ch) && !SPACE.test(ch) && !MARK.test(ch);
 }
 
 export interface Split {

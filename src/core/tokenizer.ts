@@ -15,7 +15,12 @@ export interface Tokenizer {
 }
 
 const CHUNK_TARGET = 1024;
-const HARD_MAX = 65536;
+/**
+ * Longest chunk: BPE time grows with the square of a piece's length, and a run of letters with no
+ * break (`xxxx…`, a line of CJK without punctuation) is one piece; 2,048 characters keep one such
+ * chunk to ~10–30 ms. Text with a safe boundary every so often never gets near it.
+ */
+const HARD_MAX = 2048;
 
 export function tokenizerFor(model: Model): Tokenizer {
   const spec = model.tokenizer;

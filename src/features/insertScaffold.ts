@@ -74,8 +74,9 @@ export function registerInsertScaffold(context: vscode.ExtensionContext): vscode
 
 async function pick(snippets: PromptSnippet[]): Promise<PromptSnippet | undefined> {
   const ui = vscode.env.language.toLowerCase();
-  const languages = [...new Set(snippets.map((s) => s.language))]
-    .sort((a, b) => Number(!ui.startsWith(b.split('-')[0]!)) - Number(!ui.startsWith(a.split('-')[0]!)) || a.localeCompare(b));
+  const other = (language: string): number => Number(!ui.startsWith(language.split('-')[0]!));
+  // The UI language's snippets first.
+  const languages = [...new Set(snippets.map((s) => s.language))].sort((a, b) => other(a) - other(b) || a.localeCompare(b));
   const items: ScaffoldItem[] = [];
   for (const language of languages) {
     items.push({ label: languageLabel(language), kind: vscode.QuickPickItemKind.Separator });

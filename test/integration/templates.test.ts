@@ -158,6 +158,9 @@ describe('prompt templates: render commands', () => {
     const tooMany = failure(await vscode.commands.executeCommand<RenderCommandResult>('promptWorkbench.renderTemplateWithSamples', dense.document.uri));
     assert.equal(tooMany.code, 'tooManyTags');
     assert.match(tooMany.error, /has 1,048,576 \{\{…\}\} tags, more than the 50,000/);
+    // The live check says the same in the Problems panel.
+    assert.deepEqual(await waitForProblems(dense.document.uri, (p) => p.length > 0, 'the too-many-tags problem'),
+      ['error 1:1-1:201 This template has 1,048,576 {{…}} tags, more than the 50,000 that are checked and rendered. Split it into smaller templates.']);
   });
 });
 

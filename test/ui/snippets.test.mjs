@@ -66,11 +66,13 @@ async function clearEditor(page) {
   await page.waitForFunction(() => {
     const lines = document.querySelectorAll('.part.editor .editor-group-container.active .monaco-editor .view-lines .view-line');
     return lines.length === 1 && lines[0].textContent.replace(/\u00a0/g, ' ').trim() === '';
-  }, null, { timeout: 5000 });
+  }, null, { timeout: 15_000 });
 }
 
 /** Opens the suggestions (Ctrl+Space, as a person would in Markdown) and accepts the row labelled `prefix`. */
-async function acceptSuggestion(page, prefix) {
+async function acceptSuggestion(page, snippet) {
+  const prefix = snippet.prefix;
+  const aria = `${snippet.prefix}, ${snippet.name}, Snippet`;
   const visible = () => page.$eval(SUGGEST, (e) => e.classList.contains('visible')).catch(() => false);
   if (!(await visible())) await page.keyboard.press('Control+Space');
   const deadline = Date.now() + 10_000;
@@ -78,16 +80,18 @@ async function acceptSuggestion(page, prefix) {
   while (Date.now() < deadline) {
     rows = await page.$$eval(SUGGEST_ROW, (els) => els.map((e) => ({
       label: (e.querySelector('.label-name')?.textContent || '').trim(),
+      aria: e.getAttribute('aria-label') || '',
       focused: e.classList.contains('focused'),
       index: Number(e.getAttribute('data-index')),
     }))).catch(() => []);
-    const target = rows.find((r) => r.label === prefix);
+    // Our snippet's row (Emmet offers an abbreviation with the same label in Handlebars).
+    const target = rows.find((r) => r.aria === aria);
     if (target) {
       const focused = rows.find((r) => r.focused);
       const from = focused ? focused.index : 0;
       for (let i = 0; i < Math.abs(target.index - from); i++) await page.keyboard.press(target.index > from ? 'ArrowDown' : 'ArrowUp');
-      const now = await page.$eval(`${SUGGEST_ROW}.focused .label-name`, (e) => e.textContent.trim()).catch(() => '');
-      if (now === prefix) {
+      const now = await page.$eval(`${SUGGEST_ROW}.focused`, (e) => e.getAttribute('aria-label')).catch(() => '');
+      if (now === aria) {
         await page.keyboard.press('Enter');
         return;
       }
@@ -101,18 +105,29 @@ async function acceptSuggestion(page, prefix) {
 async function insertByPrefix(page, snippet) {
   await clearEditor(page);
   await page.keyboard.type(snippet.prefix);
-  await acceptSuggestion(page, snippet.prefix);
+  await acceptSuggestion(page, snippet);
   const firstLine = expandSnippet(snippet.body).text.split('\n')[0];
   await page.waitForFunction((text) => {
     const el = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
     return !!el && el.textContent.replace(/\u00a0/g, ' ').includes(text.slice(0, 20));
-  }, firstLine, { timeout: 5000 });
+  }, firstLine, { timeout: 15_000 });
   for (let i = 0; i < expandSnippet(snippet.body).stops.length; i++) {
     await page.keyboard.press('Tab');
     await page.waitForTimeout(60);
   }
   await page.keyboard.type(FINAL);
-  return readEditorText(page);
+  return settledText(page, expected(snippet));
+}
+
+/** The editor's text once it equals `want` (or whatever it shows after 10 s). */
+async function settledText(page, want) {
+  const deadline = Date.now() + 10_000;
+  let text = await readEditorText(page);
+  while (text !== want && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    text = await readEditorText(page);
+  }
+  return text;
 }
 
 describe('journey: prompt snippets in code-server', function () {
@@ -168,10 +183,25 @@ describe('journey: prompt snippets in code-server', function () {
     // The Command Palette, as a person would use it (our quick pick opens right after it closes).
     await startCommand(page, 'Prompt: Insert Prompt Scaffold…');
     await page.waitForFunction(() => document.querySelector('.quick-input-widget .quick-input-title')?.textContent === 'Insert Prompt Scaffold', null, { timeout: 10_000 });
-    const groups = await page.$$eval(QUICK_ROW, (els) => els.map((e) => e.querySelector('.quick-input-list-separator')?.textContent?.trim()).filter(Boolean));
-    assert.deepEqual(groups, ['English', 'Chinese (Simplified)']);
+    // The first group is the UI language's (English here); typing "pw-zh" leaves the Chinese group.
+    const firstGroup = async (firstPrefix) => {
+      await page.waitForFunction(([sel, p]) => document.querySelector(`${sel}.focused .label-description`)?.textContent.trim() === p, [QUICK_ROW, firstPrefix], { timeout: 10_000 });
+      return page.$$eval(QUICK_ROW, (els) => els
+        .filter((e) => e.getClientRects().length > 0)
+        .map((e) => e.querySelector('.quick-input-list-separator'))
+        .filter((sep) => sep && sep.getClientRects().length > 0)
+        .map((sep) => sep.textContent.trim())
+        .filter(Boolean));
+    };
+    // The first visible group is the UI language's (English); the Command Palette's own groups must be gone.
+    assert.equal((await firstGroup('pw-prompt'))[0], 'English');
     await screenshot(page, 'insert-scaffold-pick');
-    await page.keyboard.type('pw-zh-fewshot-cot');
+    // Scrolling down, or typing "pw-zh" (separators are hidden while filtering), gives the Chinese ones.
+    await page.keyboard.type('pw-zh');
+    await firstGroup('pw-zh-prompt');
+    const shown = await page.$$eval(QUICK_ROW, (els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.querySelector('.label-description')?.textContent.trim()));
+    assert.ok(shown.length >= 5 && shown.every((p) => p.startsWith('pw-zh-')), shown.join(', '));
+    await page.keyboard.type('-fewshot-cot');
     await page.waitForFunction((sel) => {
       const f = document.querySelector(`${sel}.focused .label-description`);
       return f && f.textContent.trim() === 'pw-zh-fewshot-cot';
@@ -179,12 +209,17 @@ describe('journey: prompt snippets in code-server', function () {
     await page.keyboard.press('Enter');
     const snippet = SNIPPETS.find((s) => s.prefix === 'pw-zh-fewshot-cot');
     const e = expandSnippet(snippet.body);
+    await screenshot(page, 'insert-scaffold-inserted');
+    await page.waitForFunction((text) => {
+      const el = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
+      return !!el && el.textContent.replace(/\u00a0/g, ' ').includes(text);
+    }, e.text.split('\n')[0], { timeout: 15_000 });
     for (let i = 0; i < e.stops.length; i++) {
       await page.keyboard.press('Tab');
       await page.waitForTimeout(60);
     }
     await page.keyboard.type(FINAL);
-    assert.equal(await readEditorText(page), expected(snippet));
+    assert.equal(await settledText(page, expected(snippet)), expected(snippet));
     await screenshot(page, 'insert-scaffold-done');
   });
 });

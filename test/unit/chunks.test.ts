@@ -40,6 +40,39 @@ describe('chunks: safe boundaries', () => {
     assert.equal(isSafeBoundary('abc', 1, true), false);
     assert.equal(isSafeBoundary('ab12', 2, true), true);
     assert.equal(isSafeBoundary('😀😀', 1, true), false); // inside a surrogate pair
+    assert.equal(isSafeBoundary('中文，中文', 2, true), true); // letter | punctuation
+    assert.equal(isSafeBoundary('中文，中文', 3, true), false); // punctuation | letter: the mark joins the word
+    assert.equal(isSafeBoundary("it's", 2, true), false); // apostrophe: contractions join the word
+    assert.equal(isSafeBoundary('cafe\u0301', 4, true), false); // combining mark
+  });
+
+  it('splits a long Chinese paragraph without newlines at its punctuation, exactly', () => {
+    const sentence = '这些评论来自一家卖厨房小家电的网店，顾客经常同时提到物流和商品本身，请只根据对商品本身的评价来判断。';
+    const paragraph = sentence.repeat(200); // ~10,000 characters, one line
+    for (const name of ENCODING_NAMES) {
+      const chunked = ChunkedCount.of(paragraph, getEncoding(name).count, { target: 256, hardMax: 2048, crlf: crlfSafe(name) });
+      assert.ok(chunked.exact, `${name}: no forced cut`);
+      assert.ok(chunked.chunkCount > 20, `${name}: ${chunked.chunkCount} chunks`);
+      assert.equal(chunked.total, referenceCount(name, paragraph), name);
+    }
+  });
+
+  it('bounds the work on a run of letters with no break (BPE is quadratic in a piece\'s length)', () => {
+    const run = 'x'.repeat(100_000);
+    const enc = getEncoding('o200k_base');
+    let longest = 0;
+    const timed = (t: string): number => {
+      const started = performance.now();
+      const n = enc.count(t);
+      longest = Math.max(longest, performance.now() - started);
+      return n;
+    };
+    const chunked = ChunkedCount.of(run, timed, { target: 1024, hardMax: 2048, crlf: true });
+    assert.equal(chunked.exact, false, 'forced cuts make it an estimate');
+    assert.ok(chunked.chunkCount >= 100_000 / 2048, `${chunked.chunkCount} chunks`);
+    assert.ok(longest < 200, `one chunk took ${longest.toFixed(0)} ms`);
+    const full = referenceCount('o200k_base', run);
+    assert.ok(Math.abs(chunked.total - full) / full < 0.05, `estimate ${chunked.total} vs exact ${full}`);
   });
 
   it('splits a text into chunks near the target that cover it exactly', () => {
@@ -52,7 +85,7 @@ describe('chunks: safe boundaries', () => {
   });
 
   it('cuts a text with no safe boundary at hardMax and says the count is inexact', () => {
-    const text = '{"k":[1,2,3]}'.repeat(1000);
+    const text = '[1,2,3],{}'.repeat(1000); // digits and punctuation only: no safe boundary
     const chunked = ChunkedCount.of(text, getEncoding('o200k_base').count, { target: 64, hardMax: 1000, crlf: true });
     assert.equal(chunked.exact, false);
     assert.equal(chunked.length, text.length);

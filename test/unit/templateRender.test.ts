@@ -135,6 +135,23 @@ describe('template rendering', () => {
     assert.equal(failed(renderTemplate('{{v}}'.repeat(1000), values({ v: 'x'.repeat(1 << 20) }))), `outputTooLarge ${LIMITS.maxOutputChars} @1:1`);
   });
 
+  it('says in the manifest that rendering runs no workspace code, and contributes the commands', () => {
+    const pkg = JSON.parse(readRepoFile('package.json'));
+    const nls = JSON.parse(readRepoFile('package.nls.json'));
+    const nlsZh = JSON.parse(readRepoFile('package.nls.zh-cn.json'));
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.description, '%capabilities.untrustedWorkspaces%');
+    assert.match(nls['capabilities.untrustedWorkspaces'], /no code from the workspace runs/);
+    assert.match(nlsZh['capabilities.untrustedWorkspaces'], /不会运行工作区中的任何代码/);
+    const commands = pkg.contributes.commands.map((c: { command: string }) => c.command);
+    for (const id of ['promptWorkbench.renderTemplate', 'promptWorkbench.renderTemplateWithSamples', 'promptWorkbench.insertScaffold']) assert.ok(commands.includes(id), id);
+    const title = pkg.contributes.menus['editor/title'].map((m: { command: string; when: string }) => `${m.command} ${m.when}`);
+    assert.deepEqual(title.filter((t: string) => t.includes('Template')), [
+      'promptWorkbench.renderTemplate resourceFilename =~ /\\.prompt\\.hbs$/',
+      'promptWorkbench.renderTemplateWithSamples resourceFilename =~ /\\.prompt\\.hbs$/',
+    ]);
+  });
+
   it('refuses to render a template with errors, with the first one', () => {
     const r = renderTemplate('ok\n{{#each xs}}\n', values({ xs: [] }));
     assert.equal(failed(r), 'unclosedBlock each|2 @2:1');
