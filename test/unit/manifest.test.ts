@@ -61,7 +61,8 @@ describe('manifest and localisation', () => {
 
   it('declares what the extension supports in untrusted and virtual workspaces', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
-    assert.equal(pkg.capabilities.virtualWorkspaces, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
+    assert.match(pkg.capabilities.virtualWorkspaces.description, /^%.+%$/);
     assert.equal(pkg.main, './dist/extension.js');
     assert.match(pkg.engines.vscode, /^\^1\.\d+\.0$/);
   });
