@@ -54,30 +54,31 @@ export function registerCountTokens(settings: SettingsService, files: TokenizerF
     const summary = plainSummary(facts);
     const copy = vscode.l10n.t('Copy');
     const compareLabel = vscode.l10n.t('Compare Models');
+    const loc = locale();
+    const table = [
+      `# ${vscode.l10n.t('Token count of {0}', selection ? vscode.l10n.t('the selection in {0}', basename(doc)) : basename(doc))}`,
+      '',
+      vscode.l10n.t('{0} characters; cost with {1} expected output tokens. ≈ marks an estimate (the vendor\'s tokenizer is not public).', formatInt(text.length, loc), formatInt(s.expectedOutputTokens, loc)),
+      '',
+      `| ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Tokenizer')} | ${vscode.l10n.t('Tokens')} | ${vscode.l10n.t('Input cost')} | ${vscode.l10n.t('With output')} | ${vscode.l10n.t('Context window')} |`,
+      '|---|---|---:|---:|---:|---:|',
+      ...results.map((r) => {
+        const c = costOf(r.model, r.tokens, s.expectedOutputTokens);
+        return `| ${r.model.name} (\`${r.model.id}\`) | ${r.label} | ${r.exact ? '' : '≈'}${formatInt(r.tokens, loc)} | ${formatUsd(c.input, loc)} | ${formatUsd(c.withOutput, loc)} | ${formatPercent(c.contextShare, loc)} |`;
+      }),
+      '',
+    ].join('\n');
     void vscode.window.showInformationMessage(summary, copy, compareLabel).then(async (choice) => {
-    if (choice === copy) {
-      await vscode.env.clipboard.writeText(summary);
-    } else if (choice === compareLabel) {
-      const loc = locale();
-      const lines = [
-        `# ${vscode.l10n.t('Token count of {0}', selection ? vscode.l10n.t('the selection in {0}', basename(doc)) : basename(doc))}`,
-        '',
-        vscode.l10n.t('{0} characters; cost with {1} expected output tokens. ≈ marks an estimate (the vendor\'s tokenizer is not public).', formatInt(text.length, loc), formatInt(s.expectedOutputTokens, loc)),
-        '',
-        `| ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Tokenizer')} | ${vscode.l10n.t('Tokens')} | ${vscode.l10n.t('Input cost')} | ${vscode.l10n.t('With output')} | ${vscode.l10n.t('Context window')} |`,
-        '|---|---|---:|---:|---:|---:|',
-        ...results.map((r) => {
-          const c = costOf(r.model, r.tokens, s.expectedOutputTokens);
-          return `| ${r.model.name} (\`${r.model.id}\`) | ${r.label} | ${r.exact ? '' : '≈'}${formatInt(r.tokens, loc)} | ${formatUsd(c.input, loc)} | ${formatUsd(c.withOutput, loc)} | ${formatPercent(c.contextShare, loc)} |`;
-        }),
-        '',
-      ];
-      const result = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
-      await vscode.window.showTextDocument(result, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-    }
+      if (choice === copy) {
+        // The summary and the comparison, as text to paste into a ticket or a chat.
+        await vscode.env.clipboard.writeText(`${summary}\n\n${table}`);
+      } else if (choice === compareLabel) {
+        const result = await vscode.workspace.openTextDocument({ language: 'markdown', content: table });
+        await vscode.window.showTextDocument(result, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      }
     });
     // Returned to callers of executeCommand (and tests): what the notification says.
-    return { summary, results: results.map((r) => ({ model: r.model.id, tokens: r.tokens, exact: r.exact })) };
+    return { summary, table, results: results.map((r) => ({ model: r.model.id, tokens: r.tokens, exact: r.exact })) };
   });
 }
 

@@ -131,8 +131,9 @@ describe('Prompt: Count Tokens', () => {
   it('returns the document count and a readable summary', async () => {
     await api();
     await openDoc(ENGLISH);
-    const result = await vscode.commands.executeCommand<{ summary: string; results: Array<{ model: string; tokens: number; exact: boolean }> }>('promptWorkbench.countTokens');
+    const result = await vscode.commands.executeCommand<{ summary: string; table: string; results: Array<{ model: string; tokens: number; exact: boolean }> }>('promptWorkbench.countTokens');
     assert.ok(result);
+    assert.match(result.table, new RegExp(`\\| GPT-4o \\(\`gpt-4o\`\\) \\| o200k_base \\| ${referenceCount('o200k_base', ENGLISH)} \\|`));
     assert.equal(result.results[0]!.model, 'gpt-4o');
     assert.equal(result.results[0]!.tokens, referenceCount('o200k_base', ENGLISH));
     assert.match(result.summary, new RegExp(`^${referenceCount('o200k_base', ENGLISH)} tokens`));
