@@ -166,6 +166,18 @@ export async function runCommand(page, title, { timeout = DEFAULT_TIMEOUT } = {}
     page.waitForSelector(QUICK_INPUT, { state: 'hidden', timeout }));
 }
 
+/**
+ * Runs a command from the Command Palette whose own quick input opens right away (so the palette
+ * never visibly closes, which runCommand waits for): F1, type the title, Enter on that row.
+ */
+export async function startCommand(page, title, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const what = `startCommand(${JSON.stringify(title)})`;
+  await openQuickInput(page, 'F1', what, timeout);
+  await page.keyboard.type(title);
+  const want = clean(title).toLowerCase();
+  await pickRow(page, (r) => clean(r.label).toLowerCase() === want, what, timeout);
+}
+
 /** Focuses the active text editor (clicking into its text, as a person would). */
 export async function focusEditor(page, { timeout = DEFAULT_TIMEOUT } = {}) {
   await closeQuickInput(page);

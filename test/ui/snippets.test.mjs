@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT } from '../harness/codeServer.mjs';
 import { focusEditor, openFile, readEditorText, readStatusBarItem, screenshot } from '../harness/workbench.mjs';
+import { startCommand } from '../harness/workbench.mjs';
 import { openWorkbench } from './journey.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,36 +23,6 @@ const SUGGEST = '.editor-widget.suggest-widget';
 const SUGGEST_ROW = `${SUGGEST} .monaco-list-row`;
 const QUICK_ROW = '.quick-input-widget .quick-input-list .monaco-list-row';
 
-/**
- * Runs a command from the Command Palette whose own quick input opens right away (so the
- * palette never visibly closes, which runCommand waits for): F1, type the title, Enter on it.
- */
-async function startCommand(page, title) {
-  await page.locator('.monaco-workbench').focus().catch(() => {});
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget .quick-input-box input', { state: 'visible' });
-  await page.keyboard.type(title);
-  const rowsSel = '.quick-input-widget .quick-input-list .monaco-list-row';
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const rows = await page.$$eval(rowsSel, (els) => els.map((e) => ({
-      label: (e.querySelector('.label-name')?.textContent || '').replace(/\u00a0/g, ' ').trim(),
-      focused: e.classList.contains('focused'),
-      index: Number(e.getAttribute('data-index')),
-    }))).catch(() => []);
-    const target = rows.find((r) => r.label === title);
-    const focused = rows.find((r) => r.focused);
-    if (target && focused) {
-      if (target.index === focused.index) {
-        await page.keyboard.press('Enter');
-        return;
-      }
-      await page.keyboard.press(target.index > focused.index ? 'ArrowDown' : 'ArrowUp');
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`startCommand(${title}): no such command in the palette`);
-}
 
 /** The text VS Code should show after accepting the snippet, tabbing to the end and typing FINAL. */
 function expected(snippet) {

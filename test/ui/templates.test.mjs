@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT } from '../harness/codeServer.mjs';
 import { openFile, readEditorText, readNotifications, readStatusBarItem, runCommand, screenshot } from '../harness/workbench.mjs';
+import { startCommand } from '../harness/workbench.mjs';
 import { EXTENSION_ID, openWorkbench, referenceCount, STATUS_ITEM, tokensIn } from './journey.mjs';
 
 const require = createRequire(import.meta.url);
@@ -31,36 +32,6 @@ const BROKEN = [
 ].join('\n');
 const MISSING = '---\nvariables:\n  task: {sample: Summarise the text}\n---\n{{task}} for {{reader}}.\n';
 
-/**
- * Runs a command from the Command Palette whose own quick input opens right away (so the
- * palette never visibly closes, which runCommand waits for): F1, type the title, Enter on it.
- */
-async function startCommand(page, title) {
-  await page.locator('.monaco-workbench').focus().catch(() => {});
-  await page.keyboard.press('F1');
-  await page.waitForSelector(INPUT, { state: 'visible' });
-  await page.keyboard.type(title);
-  const rowsSel = '.quick-input-widget .quick-input-list .monaco-list-row';
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const rows = await page.$$eval(rowsSel, (els) => els.map((e) => ({
-      label: (e.querySelector('.label-name')?.textContent || '').replace(/\u00a0/g, ' ').trim(),
-      focused: e.classList.contains('focused'),
-      index: Number(e.getAttribute('data-index')),
-    }))).catch(() => []);
-    const target = rows.find((r) => r.label === title);
-    const focused = rows.find((r) => r.focused);
-    if (target && focused) {
-      if (target.index === focused.index) {
-        await page.keyboard.press('Enter');
-        return;
-      }
-      await page.keyboard.press(target.index > focused.index ? 'ArrowDown' : 'ArrowUp');
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`startCommand(${title}): no such command in the palette`);
-}
 
 /** The rendered prompt: the active editor is the new untitled one. */
 async function readRendered(page) {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT } from '../harness/codeServer.mjs';
-import { openFile, readNotifications, readStatusBarItem, readStatusBarTooltip, runCommand, screenshot } from '../harness/workbench.mjs';
+import { openFile, readNotifications, readStatusBarItem, readStatusBarTooltip, screenshot, startCommand } from '../harness/workbench.mjs';
 import { EXTENSION_ID, openWorkbench, STATUS_ITEM, tokensIn, writeWorkspaceSettings } from './journey.mjs';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +54,7 @@ describe('journey: exact counts for open models from tokenizer.json', function (
   it('Prompt: Use Tokenizer File… picks Qwen3\'s file and the count becomes exact', async () => {
     const page = wb.page;
     await page.keyboard.press('Escape');
-    await runCommand(page, 'Prompt: Use Tokenizer File…');
+    await startCommand(page, 'Prompt: Use Tokenizer File…');
     // 1. the model
     await page.waitForFunction(() => /Which model is the tokenizer file for/.test(document.querySelector('.quick-input-title')?.textContent ?? ''), null, { timeout: 15_000 });
     await page.keyboard.type('qwen-plus');
