@@ -60,6 +60,18 @@ describe('token counter in the status bar', () => {
     assert.match(claude, /≈\d/);
   });
 
+  it('warns in the tooltip when the prompt and expected output pass the context window', async () => {
+    const pw = await api();
+    await setSetting('models', [{ id: 'tiny', name: 'Tiny', provider: 'Test', tokenizer: { kind: 'bpe', encoding: 'o200k_base' }, price: { input: 1, output: 2 }, contextWindow: 400, maxOutputTokens: 100 }]);
+    await setSetting('model', 'tiny');
+    await openDoc(ENGLISH);
+    const tooltip = await waitFor(() => pw.statusBar().tooltip, (t) => /Tiny/.test(t), 'the tooltip for the tiny model');
+    // 500 expected output tokens + the prompt > 400.
+    const share = ((referenceCount('o200k_base', ENGLISH) + 500) / 400) * 100;
+    assert.match(tooltip, new RegExp(`${share.toFixed(1).replace('.', '\\.')}% of 400 tokens`));
+    assert.match(tooltip, /More than the model's context window/);
+  });
+
   it('hides in other languages and shows for languages added in the setting', async () => {
     const pw = await api();
     await openDoc('const x = 1;', 'javascript');

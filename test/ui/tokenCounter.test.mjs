@@ -57,6 +57,26 @@ describe('journey: live token counter in code-server', function () {
     await screenshot(wb.page, 'count-tokens-command');
   });
 
+  it('opens the model picker from the status bar, grouped by provider with prices', async () => {
+    const page = wb.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+End'); // drop the selection
+    await page.locator(`[id="workbench.parts.statusbar"] .statusbar-item[id="${EXTENSION_ID}.${STATUS_ITEM}"]`).click();
+    await page.waitForFunction(() => /Select the model to count tokens for/.test(document.querySelector('.quick-input-title')?.textContent ?? ''), null, { timeout: 15_000 });
+    const separators = await page.$$eval('.quick-input-list .quick-input-list-separator', (els) => els.map((e) => e.textContent.trim()).filter(Boolean));
+    assert.ok(separators.includes('OpenAI'), separators.join(', '));
+    const rows = await page.$$eval('.quick-input-list .monaco-list-row', (els) => els.map((e) => e.textContent));
+    assert.ok(rows.some((r) => /GPT-4o/.test(r) && /\$2\.50 in \/ \$10(\.00)? out per 1M tokens · 128,000 context/.test(r)), rows.slice(0, 5).join('\n'));
+    await screenshot(page, 'select-model');
+    await page.keyboard.type('gpt-4.1-mini');
+    await page.waitForFunction(() => /gpt-4\.1-mini/.test(document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent ?? ''), null, { timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    // Same encoding (o200k_base), the mini model's price: $0.40 per 1M.
+    const expected = referenceCount('o200k_base', original + typed);
+    const text = await status(page, new RegExp(`^${expected.toLocaleString('en')} tokens · \\$0\\.000(10|1)`), 15_000);
+    assert.equal(tokensIn(text), expected);
+  });
+
   it('recounts with cl100k_base when the model changes to gpt-4', async () => {
     await wb.page.keyboard.press('Escape');
     await wb.page.keyboard.press('Control+End'); // drop the selection
