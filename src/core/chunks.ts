@@ -33,7 +33,7 @@ export interface ChunkOptions {
   crlf: boolean;
 }
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1024, hardMax: 2048, crlf: true };
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 512, hardMax: 2048, crlf: true };
 
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{N}/u;

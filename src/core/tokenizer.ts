@@ -14,7 +14,7 @@ export interface Tokenizer {
   readonly chunkOptions: ChunkOptions;
 }
 
-const CHUNK_TARGET = 1024;
+const CHUNK_TARGET = 512;
 /**
  * Longest chunk: BPE time grows with the square of a piece's length, and a run of letters with no
  * break (`xxxx…`, a line of CJK without punctuation) is one piece; 2,048 characters keep one such
