@@ -40,36 +40,33 @@ async function clearEditor(page) {
   }, null, { timeout: 15_000 });
 }
 
-/** Opens the suggestions (Ctrl+Space, as a person would in Markdown) and accepts the row labelled `prefix`. */
+/**
+ * Opens the suggestions (Ctrl+Space, as a person would in Markdown) and accepts our snippet's row:
+ * moves down the list until the focused row is the snippet (Emmet offers a row with the same
+ * label in Handlebars), re-reading the list after every key since it can update meanwhile.
+ */
 async function acceptSuggestion(page, snippet) {
   const prefix = snippet.prefix;
-  const aria = `${snippet.prefix}, ${snippet.name}, Snippet`;
+  const isOurs = (aria) => aria.startsWith(`${prefix}, `) && aria.includes(snippet.name) && /Snippet$/.test(aria);
   const visible = () => page.$eval(SUGGEST, (e) => e.classList.contains('visible')).catch(() => false);
-  if (!(await visible())) await page.keyboard.press('Control+Space');
-  const deadline = Date.now() + 10_000;
-  let rows = [];
+  const deadline = Date.now() + 20_000;
+  let seen = [];
   while (Date.now() < deadline) {
-    rows = await page.$$eval(SUGGEST_ROW, (els) => els.map((e) => ({
-      label: (e.querySelector('.label-name')?.textContent || '').trim(),
-      aria: e.getAttribute('aria-label') || '',
-      focused: e.classList.contains('focused'),
-      index: Number(e.getAttribute('data-index')),
-    }))).catch(() => []);
-    // Our snippet's row (Emmet offers an abbreviation with the same label in Handlebars).
-    const target = rows.find((r) => r.aria === aria);
-    if (target) {
-      const focused = rows.find((r) => r.focused);
-      const from = focused ? focused.index : 0;
-      for (let i = 0; i < Math.abs(target.index - from); i++) await page.keyboard.press(target.index > from ? 'ArrowDown' : 'ArrowUp');
-      const now = await page.$eval(`${SUGGEST_ROW}.focused`, (e) => e.getAttribute('aria-label')).catch(() => '');
-      if (now === aria) {
+    if (!(await visible())) await page.keyboard.press('Control+Space');
+    await page.waitForTimeout(150);
+    seen = await page.$$eval(SUGGEST_ROW, (els) => els.map((e) => e.getAttribute('aria-label') || '')).catch(() => []);
+    if (!seen.some(isOurs)) continue;
+    for (let step = 0; step <= seen.length; step++) {
+      const focused = await page.$eval(`${SUGGEST_ROW}.focused`, (e) => e.getAttribute('aria-label') || '').catch(() => '');
+      if (isOurs(focused)) {
         await page.keyboard.press('Enter');
         return;
       }
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(80);
     }
-    await page.waitForTimeout(100);
   }
-  throw new Error(`acceptSuggestion(${prefix}): no suggestion labelled ${prefix} (saw ${rows.map((r) => r.label).join(', ') || 'none'})`);
+  throw new Error(`acceptSuggestion(${prefix}): no suggestion for "${snippet.name}" (saw ${seen.join(' | ') || 'none'})`);
 }
 
 /** Types the prefix, accepts the completion, presses Tab once per tab stop and types FINAL. */
