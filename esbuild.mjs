@@ -56,6 +56,10 @@ const configs = [
   { ...common, entryPoints: Object.fromEntries(ENCODINGS.map((e) => [`encodings/${e}`, `src/encodings/${e}.ts`])), outdir: 'dist', plugins: [lazyEncodings] },
   // Prompt templates are checked and rendered in a worker thread (Handlebars + yaml live only there).
   { ...common, entryPoints: { templateWorker: 'src/core/template/worker.ts' }, outdir: 'dist' },
+  // Prompt preview: the values-file parser (with yaml), required only when a values file is first used…
+  { ...common, entryPoints: { previewValues: 'src/core/preview/values.ts' }, outdir: 'dist', alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } },
+  // …and the message schemas for the preview's page (global PreviewProtocol), so both sides validate with the same code.
+  { ...common, platform: 'browser', format: 'iife', globalName: 'PreviewProtocol', target: 'es2022', sourcemap: false, entryPoints: { 'preview-protocol': 'src/core/preview/messages.ts' }, outdir: 'media' },
 ];
 
 /** Glossary data (read on first hover or panel open, never on activation) and the codicons for the glossary view. */

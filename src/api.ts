@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { countInSlices } from './services/documentCounts';
+import type { PreviewApi } from './features/preview';
 import type { GlossaryApi } from './services/glossaryService';
 import type { SettingsService } from './services/settings';
 import type { TokenizerFilesService } from './services/tokenizerFiles';
@@ -21,6 +22,8 @@ export interface PromptWorkbenchApi {
   statusBar(): { text: string; visible: boolean; tooltip: string };
   /** The bilingual glossary (counts, problems, the view's state; used by the tests). */
   glossary?: GlossaryApi;
+  /** The prompt preview (its state and update timings; used by the tests and the benchmark). */
+  preview?: PreviewApi;
 }
 
 export function createApi(settings: SettingsService, files: TokenizerFilesService, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationMs: number): PromptWorkbenchApi {

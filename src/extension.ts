@@ -8,6 +8,7 @@ import { registerGlossaryHover } from './features/glossaryHover';
 import { registerGlossaryView } from './features/glossaryView';
 import { registerInsertScaffold } from './features/insertScaffold';
 import { registerLookUpTerm } from './features/lookUpTerm';
+import { registerPreview } from './features/preview';
 import { registerSelectModel } from './features/selectModel';
 import { registerStatusBar } from './features/statusBar';
 import { registerTemplates } from './features/templates';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   const statusBar = registerStatusBar(settings, counts, files);
   const glossary = new GlossaryService(context.extensionUri); // reads nothing until first used
   const glossaryView = registerGlossaryView(context, glossary);
+  const preview = registerPreview(context, settings, files); // registers commands only; nothing loads until a preview opens
   context.subscriptions.push(
     settings,
     counts,
@@ -45,13 +47,14 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
     registerLookUpTerm(glossary, glossaryView),
     registerTemplates(context, settings),
     registerInsertScaffold(context),
+    preview.disposable,
     { dispose: disposeLog },
   );
   // Activation time = loading the bundle + this function (the time VS Code spends in between,
   // creating the extension's context, is VS Code's).
   const [loadStart, loadEnd] = globalThis.__promptWorkbenchLoad ?? [0, 0];
   const api = createApi(settings, files, statusBar.snapshot, (loadEnd ?? 0) - (loadStart ?? 0) + performance.now() - activateStart);
-  return Object.assign(api, { glossary: glossary.api() });
+  return Object.assign(api, { glossary: glossary.api(), preview: preview.api });
 }
 
 export function deactivate(): void {}

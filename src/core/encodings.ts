@@ -105,6 +105,7 @@ function requireEncoding(name: EncodingName): GptTokenizerModule {
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 const loaded = new Map<EncodingName, Encoding>();
+const modules = new Map<EncodingName, GptTokenizerModule>();
 
 /** Reasons a reference fix could not be applied (for the log); empty when all applied. */
 export const fixProblems: string[] = [];
@@ -118,6 +119,7 @@ export function getEncoding(name: EncodingName): Encoding {
   if (!encoding) {
     const mod = requireEncoding(name);
     fixProblems.push(...applyReferenceFixes(mod.default?.bytePairEncodingCoreProcessor));
+    modules.set(name, mod);
     encoding = {
       name,
       count: (text) => (text.length === 0 ? 0 : mod.countTokens(text, PLAIN_TEXT)),
@@ -126,4 +128,18 @@ export function getEncoding(name: EncodingName): Encoding {
     loaded.set(name, encoding);
   }
   return encoding;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The bytes of one token of `name` (loading the encoding if needed), for showing where tokens
+ * begin and end (src/core/preview/tokens.ts); undefined for an id the encoding does not have.
+ */
+export function tokenBytes(name: EncodingName, id: number): Uint8Array | undefined {
+  getEncoding(name);
+  const core = modules.get(name)?.default?.bytePairEncodingCoreProcessor as { bytePairRankDecoder?: Array<string | number[] | Uint8Array | undefined> } | undefined;
+  const entry = core?.bytePairRankDecoder?.[id];
+  if (entry === undefined) return undefined;
+  return typeof entry === 'string' ? utf8Encoder.encode(entry) : Uint8Array.from(entry);
 }
