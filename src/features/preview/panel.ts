@@ -386,6 +386,8 @@ export class PreviewPanel implements vscode.Disposable {
       text = doc.getText();
     } else {
       const rendered = await this.renderTemplate(doc);
+      // Stopped for a newer keystroke: the next update follows at once.
+      if ('cancelled' in rendered) return;
       if ('problems' in rendered) {
         problems.push(...rendered.problems);
         this.postEmpty(seq, problems, kind);
@@ -440,7 +442,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   /** Renders the template with its samples or its values file; problems carry their line. */
-  private async renderTemplate(doc: vscode.TextDocument): Promise<{ text: string; model?: string; warnings: Problem[] } | { problems: Problem[] }> {
+  private async renderTemplate(doc: vscode.TextDocument): Promise<{ text: string; model?: string; warnings: Problem[] } | { problems: Problem[] } | { cancelled: true }> {
     const name = basename(doc.uri);
     const valuesUri = this.valuesUri();
     const warnings: Problem[] = [];
@@ -471,7 +473,7 @@ export class PreviewPanel implements vscode.Disposable {
     } else {
       const r = await this.deps.pipeline.render(text, request);
       if ('failure' in r) {
-        if (r.failure === 'cancelled') return { problems: [{ severity: 'info', message: vscode.l10n.t('Rendering {0}…', name) }] };
+        if (r.failure === 'cancelled') return { cancelled: true };
         const message = r.failure === 'timeout'
           ? vscode.l10n.t('{0} took too long to render and was stopped. Does it loop over a very long list?', name)
           : vscode.l10n.t('The template worker stopped while rendering {0} ({1}). Is the template or a value very large?', name, r.message);
