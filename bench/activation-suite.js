@@ -45,7 +45,8 @@ exports.run = async function run() {
   }, 1);
   const loadStarted = performance.now();
   await config.update('tokenizerFiles', { 'deepseek-chat': path.join(__dirname, '..', 'node_modules', '@lenml', 'tokenizer-deepseek_v3', 'models', 'tokenizer.json') }, vscode.ConfigurationTarget.Global);
-  const cdoc = await vscode.workspace.openTextDocument({ language: 'markdown', content: chineseDoc });
+  // plaintext: a markdown document would also run VS Code's markdown extension on this thread.
+  const cdoc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: chineseDoc });
   const editor = await vscode.window.showTextDocument(cdoc);
   const exactCount = () => {
     const m = api.statusBar().text.match(/^\$\([a-z-]+\) ([\d,]+) tokens/);
