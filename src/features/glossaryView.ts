@@ -7,22 +7,18 @@
  * The page (media/glossary.js) builds its DOM with textContent only, under a CSP that allows
  * nothing but this view's own files and one nonce'd script.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { entryLine } from '../core/glossary/load';
 import { type EntryView, type HostToView, type ListItem, type ViewToHost, ViewToHostSchema } from '../core/glossary/messages';
 import { type GlossaryEntry } from '../core/glossary/schema';
 import { categoryLabel, type GlossaryService, type GlossarySnapshot, relatedOf, sourceLabel, uiIsChinese } from '../services/glossaryService';
 import { log } from '../services/log';
+import { webviewPage } from './webviewPage';
 
 export const GLOSSARY_VIEW = 'promptWorkbench.glossary';
 export const OPEN_GLOSSARY_COMMAND = 'promptWorkbench.openGlossary';
 /** At most this many rows are sent to the list at once. */
 const MAX_ROWS = 300;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function listItem(e: GlossaryEntry, zhFirst: boolean): ListItem {
   const [a, b] = zhFirst ? [e.zh, e.en] : [e.en, e.zh];
@@ -199,31 +195,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(media, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    const lang = uiIsChinese() ? 'zh-CN' : 'en';
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(uri('codicons', 'codicon.css'))}">
-<link rel="stylesheet" href="${escapeHtml(uri('glossary.css'))}">
-<title>Prompt Glossary</title>
-</head>
-<body>
-<main id="app" aria-busy="true"></main>
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(uri('glossary.js'))}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, media, { title: 'Prompt Glossary', styles: ['glossary.css'], scripts: ['glossary.js'] });
   }
 }
 

@@ -7,7 +7,6 @@
  * nothing but the extension's media/ files and one nonce'd script; every message either way is
  * validated with the schemas in src/core/preview/messages.ts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseThresholds } from '../../core/preview/gauge';
 import { type Header, type HostToView, type Problem, TEXT_LIMIT, type TokensMessage, type UpdateMessage, type ViewToHost, parseViewMessage } from '../../core/preview/messages';
@@ -23,6 +22,7 @@ import { issueMessage } from '../templateMessages';
 import { basename, isTemplateDocument } from '../templates';
 import type { CountResult, PreviewPipeline } from './pipeline';
 import { type ValuesFiles, valuesModule, valuesProblemMessage } from './valuesFiles';
+import { webviewPage } from '../webviewPage';
 
 export const PREVIEW_VIEW_TYPE = 'promptWorkbench.preview';
 export const DEBOUNCE_MS = 150;
@@ -109,10 +109,6 @@ export function isPreviewable(doc: vscode.TextDocument, languages: readonly stri
 
 function sameUri(a: vscode.Uri | undefined, b: vscode.Uri | undefined): boolean {
   return !!a && !!b && a.toString() === b.toString();
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function headerWords(): HeaderWords {
@@ -722,32 +718,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(media, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    const lang = vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(uri('codicons', 'codicon.css'))}">
-<link rel="stylesheet" href="${escapeHtml(uri('preview.css'))}">
-<title>Prompt Preview</title>
-</head>
-<body>
-<main id="app" aria-busy="true"></main>
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(uri('preview-protocol.js'))}"></script>
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(uri('preview.js'))}"></script>
-</body>
-</html>`;
+    return webviewPage(webview, media, { title: 'Prompt Preview', styles: ['preview.css'], scripts: ['preview-protocol.js', 'preview.js'] });
   }
 
   dispose(): void {
