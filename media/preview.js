@@ -44,23 +44,8 @@
   const t = (key, ...args) => (labels[key] || key).replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
   const post = (msg) => vscode.postMessage(msg);
 
-  /**
-   * @param {string} tag
-   * @param {Record<string, string | boolean | undefined>} [attrs]
-   * @param {Array<Node | string | undefined | false>} [children]
-   */
-  function el(tag, attrs = {}, children = []) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === undefined || v === false) continue;
-      if (k === 'text') node.textContent = String(v);
-      else if (k === 'class') node.className = String(v);
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c !== undefined && c !== false) node.append(c);
-    return node;
-  }
-  const icon = (name) => el('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+  // @ts-ignore: set by webview-dom.js, loaded first
+  const { el, icon } = window.promptWorkbenchDom;
   const button = (id, iconName, extra = {}) => el('button', { id, class: 'icon-button', type: 'button', ...extra }, [icon(iconName)]);
 
   // ----------------------------------------------------------------- layout

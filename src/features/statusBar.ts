@@ -1,6 +1,6 @@
 /** The live token count in the status bar, for the active prompt document or its selection. */
 import * as vscode from 'vscode';
-import { formatInt, formatUsd } from '../core/cost';
+import { costOf, formatInt, formatUsd } from '../core/cost';
 import { isAsync } from '../core/tokenizer';
 import { type CountState, countInSlices, type DocumentCounts } from '../services/documentCounts';
 import type { SettingsService } from '../services/settings';
@@ -85,7 +85,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
         return;
       case 'done': {
         const full: CountFacts = { ...facts, tokens: state.tokens, characters: state.characters, exact: state.exact };
-        const cost = full.model.price.input * full.tokens / 1e6;
+        const cost = costOf(full.model, full.tokens, 0).input;
         show(`$(symbol-numeric) ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
         return;
       }
@@ -127,7 +127,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     }
     if (gen !== generation) return;
     const facts: CountFacts = { ...base, selection: true, tokens, characters, exact };
-    const cost = s.model.price.input * tokens / 1e6;
+    const cost = costOf(s.model, tokens, 0).input;
     const label = selections.length > 1
       ? vscode.l10n.t('{0} in {1} selections', tokensText(tokens, exact), selections.length)
       : vscode.l10n.t('{0} selected', tokensText(tokens, exact));

@@ -1,7 +1,8 @@
 /**
  * The HTML shell of our webviews (glossary view, preview panel): a strict Content-Security-Policy
  * (`default-src 'none'`, styles, fonts and images only from the extension, scripts only with a
- * fresh nonce from node:crypto), the codicons, the page's own CSS and scripts from `media/`.
+ * fresh nonce from node:crypto), the codicons, the shared webview-common.css and webview-dom.js,
+ * then the page's own CSS and scripts from `media/`.
  * Everything else is built by the page's script from typed messages, as text.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,8 +23,8 @@ export function webviewPage(webview: vscode.Webview, media: vscode.Uri, page: { 
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   const lang = vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-  const styles = [['codicons', 'codicon.css'], ...page.styles.map((s) => [s])].map((p) => `<link rel="stylesheet" href="${uri(...p)}">`);
-  const scripts = page.scripts.map((s) => `<script nonce="${escapeHtml(nonce)}" src="${uri(s)}"></script>`);
+  const styles = [['codicons', 'codicon.css'], ['webview-common.css'], ...page.styles.map((s) => [s])].map((p) => `<link rel="stylesheet" href="${uri(...p)}">`);
+  const scripts = ['webview-dom.js', ...page.scripts].map((s) => `<script nonce="${escapeHtml(nonce)}" src="${uri(s)}"></script>`);
   return `<!DOCTYPE html>
 <html lang="${lang}">
 <head>
