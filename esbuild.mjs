@@ -1,5 +1,5 @@
-// Bundles the extension: dist/extension.js plus one file per tokenizer encoding in
-// dist/encodings/, loaded only when a count first needs it.
+// Bundles the extension: dist/extension.js, workers, and the token tables in dist/encodings/
+// (data files plus gpt-tokenizer's encoder), loaded only when a count first needs them.
 //   node esbuild.mjs                 development build with source maps
 //   node esbuild.mjs --production    minified, for the .vsix
 //   node esbuild.mjs --watch
@@ -8,20 +8,22 @@ import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-export const ENCODINGS = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
+/** The tables shipped (r50k_base is the start of p50k_base's, see src/core/encodings.ts). */
+export const ENCODINGS = ['o200k_base', 'cl100k_base', 'p50k_base'];
 
 /**
- * `require('../encodings/X')` (src/core/encodings.ts) becomes `require('./encodings/X.js')`, a
- * separate file; so does r50k_base's import of p50k_base, whose table it reuses.
+ * `require('../encodings/encoder')` (src/core/encodings.ts) becomes `require('./encodings/encoder.js')`,
+ * a separate bundle loaded with the first table; the table modules (`../encodings/<table>`, for
+ * Node) stay out of the bundle: the extension reads dist/encodings/<table>.ranks.br instead.
  */
 const lazyEncodings = {
   name: 'lazy-encodings',
   setup(build) {
-    build.onResolve({ filter: /^\.\.?\/(encodings\/)?[a-z0-9]+_base$/ }, (args) => {
+    build.onResolve({ filter: /^\.\.\/encodings\/[a-z0-9_]+$/ }, (args) => {
       const name = args.path.split('/').pop();
-      if (!ENCODINGS.includes(name)) return undefined;
-      const fromEncodings = /[\\/]src[\\/]encodings[\\/]/.test(args.importer);
-      return { path: fromEncodings ? `./${name}.js` : `./encodings/${name}.js`, external: true };
+      if (name === 'encoder') return { path: './encodings/encoder.js', external: true };
+      if (ENCODINGS.includes(name)) return { path: `./encodings/${name}-not-bundled.js`, external: true };
+      return undefined;
     });
   },
 };
@@ -53,7 +55,7 @@ const configs = [
   },
   // The Hugging Face tokenizer worker (promptWorkbench.tokenizerFiles), with @huggingface/tokenizers.
   { ...common, entryPoints: { hfWorker: 'src/workers/hfWorker.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: Object.fromEntries(ENCODINGS.map((e) => [`encodings/${e}`, `src/encodings/${e}.ts`])), outdir: 'dist', plugins: [lazyEncodings] },
+  { ...common, entryPoints: { 'encodings/encoder': 'src/encodings/encoder.ts' }, outdir: 'dist' },
   // Prompt templates are checked and rendered in a worker thread (Handlebars + yaml live only there).
   { ...common, entryPoints: { templateWorker: 'src/core/template/worker.ts' }, outdir: 'dist' },
   // Prompt preview: the values-file parser (with yaml), required only when a values file is first used…
@@ -73,22 +75,34 @@ function copyGlossaryAssets() {
 }
 copyGlossaryAssets();
 
-/** dist/encodings/X.js → X.js.br (Brotli, ~25 % smaller than the .vsix's zip compression). */
-async function compressEncodings() {
+/**
+ * dist/encodings/<table>.ranks.br: gpt-tokenizer's table as JSON, one line per 4,096 entries (the
+ * slice src/core/encodings.ts builds between pauses), Brotli-compressed.
+ */
+async function writeRankFiles() {
   const fs = await import('node:fs');
   const zlib = await import('node:zlib');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  fs.mkdirSync('dist/encodings', { recursive: true });
   for (const e of ENCODINGS) {
-    const js = fs.readFileSync(`dist/encodings/${e}.js`);
-    const br = zlib.brotliCompressSync(js, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: js.length } });
-    fs.writeFileSync(`dist/encodings/${e}.js.br`, br);
+    const target = `dist/encodings/${e}.ranks.br`;
+    const source = require.resolve(`gpt-tokenizer/bpeRanks/${e}`);
+    if (fs.existsSync(target) && fs.statSync(target).mtimeMs > fs.statSync(source).mtimeMs && fs.statSync(target).mtimeMs > fs.statSync(new URL(import.meta.url)).mtimeMs) continue;
+    const ranks = require(source).default;
+    const lines = [];
+    for (let i = 0; i < ranks.length; i += 4096) lines.push(JSON.stringify(Array.from({ length: Math.min(4096, ranks.length - i) }, (_, j) => ranks[i + j] ?? null)));
+    const json = Buffer.from(lines.join('\n'));
+    const br = zlib.brotliCompressSync(json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length } });
+    fs.writeFileSync(target, br);
   }
 }
 
+await writeRankFiles();
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching…');
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));
-  await compressEncodings();
 }

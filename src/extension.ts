@@ -1,7 +1,7 @@
 /** Wires the features together; each feature registers its own disposables. */
 import * as vscode from 'vscode';
 import { createApi, type PromptWorkbenchApi } from './api';
-import { setEncodingLoader } from './core/encodings';
+import { setRankSource } from './core/encodings';
 import { useZodLocale } from './core/zod';
 import { registerCountTokens } from './features/countTokens';
 import { registerGlossaryHover } from './features/glossaryHover';
@@ -14,7 +14,7 @@ import { registerStatusBar } from './features/statusBar';
 import { registerTemplates } from './features/templates';
 import { registerUseTokenizerFile } from './features/useTokenizerFile';
 import { DocumentCounts } from './services/documentCounts';
-import { brotliModuleLoader } from './services/encodingFiles';
+import { rankFileSource } from './services/encodingFiles';
 import { GlossaryService } from './services/glossaryService';
 import { disposeLog } from './services/log';
 import { SettingsService } from './services/settings';
@@ -25,7 +25,7 @@ declare const globalThis: { __promptWorkbenchLoad?: number[] };
 export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   const activateStart = performance.now();
   useZodLocale(vscode.env.language);
-  setEncodingLoader(brotliModuleLoader(vscode.Uri.joinPath(context.extensionUri, 'dist', 'encodings').fsPath));
+  setRankSource(rankFileSource(vscode.Uri.joinPath(context.extensionUri, 'dist', 'encodings').fsPath));
   const settings = new SettingsService();
   const counts = new DocumentCounts(() => settings.get().liveCountLimit);
   const files = new TokenizerFilesService(settings, vscode.Uri.joinPath(context.extensionUri, 'dist', 'hfWorker.js').fsPath);

@@ -1,10 +1,11 @@
 /**
- * OpenAI BPE encodings, loaded lazily.
+ * OpenAI BPE encodings, loaded lazily and without holding the thread.
  *
- * Each encoding is a large table (o200k_base bundles to ~2.8 MB), so nothing here is loaded at
- * activation: `getEncoding` requires the module on first use. In the packaged extension, esbuild
- * turns the `../encodings/*` requests below into separate files in `dist/encodings/` (see
- * esbuild.mjs), so the main bundle stays small.
+ * Each encoding is a large table (o200k_base: 200,000 tokens). Nothing is loaded at activation.
+ * gpt-tokenizer ships each table as a JavaScript module whose evaluation and lookup-table
+ * construction take one ~150 ms task; instead, the extension ships the tables as data
+ * (dist/encodings/*.ranks.br, see esbuild.mjs and services/encodingFiles.ts), and `loadEncoding`
+ * builds the lookup tables a slice at a time, then hands them to gpt-tokenizer's encoder.
  */
 
 export const ENCODING_NAMES = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'] as const;
@@ -15,12 +16,6 @@ export interface Encoding {
   /** Number of tokens in `text`, with special-token strings such as `<|endoftext|>` counted as plain text. */
   count(text: string): number;
   encode(text: string): number[];
-}
-
-interface GptTokenizerModule {
-  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
-  encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
-  default?: { bytePairEncodingCoreProcessor?: BpeCore };
 }
 
 /** The parts of gpt-tokenizer 4.0.0's (internal) BytePairEncodingCore that the fixes below touch. */
@@ -78,34 +73,198 @@ export function applyReferenceFixes(core: BpeCore | undefined): string[] {
   return problems;
 }
 
-let bundledLoader: ((name: EncodingName) => unknown) | undefined;
+/** One rank table: the token of each rank, in rank order (`null` for an unused rank). */
+export type RankFile = 'o200k_base' | 'cl100k_base' | 'p50k_base';
 
-/** Lets the extension load the encodings from its compressed bundles (see services/encodingFiles.ts). */
-export function setEncodingLoader(loader: (name: EncodingName) => unknown): void {
-  bundledLoader = loader;
+/**
+ * Where the rank tables come from, as slices of entries in rank order (each entry a token
+ * string, an array of byte values, or null for an unused rank). `sync` serves a count that cannot
+ * wait; `load` is used by everything that can, and is built in slices so the thread is never held
+ * for long.
+ */
+export interface RankSource {
+  sync(file: RankFile): Iterable<unknown>;
+  load(file: RankFile): Promise<Iterable<unknown>>;
 }
 
-function requireEncoding(name: EncodingName): GptTokenizerModule {
-  const bundled = bundledLoader?.(name) as GptTokenizerModule | undefined;
-  if (bundled) return bundled;
-  // Literal requests, so that the bundler can map each one to its own lazily loaded file.
-  switch (name) {
+/** r50k_base's table is the first 50,256 entries of p50k_base's (p50k_base only adds runs of spaces; a unit test checks this). */
+const TABLES: Record<EncodingName, { file: RankFile; size?: number }> = {
+  o200k_base: { file: 'o200k_base' },
+  cl100k_base: { file: 'cl100k_base' },
+  p50k_base: { file: 'p50k_base' },
+  r50k_base: { file: 'p50k_base', size: 50256 },
+};
+
+const SLICE = 4096;
+
+/** In Node (tests, bench): gpt-tokenizer's own rank modules, in slices of 4,096 entries. */
+function* moduleSlices(file: RankFile): Iterable<unknown> {
+  const ranks = requireRanks(file);
+  for (let i = 0; i < ranks.length; i += SLICE) yield Array.from({ length: Math.min(SLICE, ranks.length - i) }, (_, j) => ranks[i + j] ?? null);
+}
+
+function requireRanks(file: RankFile): ReadonlyArray<unknown> {
+  // Literal requests: in the extension these are never reached (the .vsix ships the tables as
+  // files, see services/encodingFiles.ts); esbuild keeps them out of the bundle (esbuild.mjs).
+  switch (file) {
     case 'o200k_base':
-      return require('../encodings/o200k_base') as GptTokenizerModule;
+      return (require('../encodings/o200k_base') as { ranks: unknown[] }).ranks;
     case 'cl100k_base':
-      return require('../encodings/cl100k_base') as GptTokenizerModule;
+      return (require('../encodings/cl100k_base') as { ranks: unknown[] }).ranks;
     case 'p50k_base':
-      return require('../encodings/p50k_base') as GptTokenizerModule;
-    case 'r50k_base':
-      return require('../encodings/r50k_base') as GptTokenizerModule;
+      return (require('../encodings/p50k_base') as { ranks: unknown[] }).ranks;
   }
+}
+
+let source: RankSource = { sync: moduleSlices, load: async (file) => moduleSlices(file) };
+
+/** Lets the extension read the tables from the files it ships (see services/encodingFiles.ts). */
+export function setRankSource(s: RankSource): void {
+  source = s;
+}
+
+interface GptEncodingApi {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+  encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
+  decode(ids: number[]): string;
+  vocabularySize: number;
+  bytePairEncodingCoreProcessor?: BpeCore & Record<string, unknown>;
+}
+
+interface EncoderModule {
+  GptEncoding: new (params: object) => GptEncodingApi;
+  getEncodingParams(name: string, ranks: () => unknown[]): Record<string, unknown>;
+}
+
+function requireEncoder(): EncoderModule {
+  // dist/encodings/encoder.js in the extension: loaded with the first table, not at activation.
+  return require('../encodings/encoder') as EncoderModule;
 }
 
 /** Typed text is counted as text: a user who writes `<|endoftext|>` in a prompt sends those characters. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
+/**
+ * Token string → rank, split over 64 maps: one Map of 200,000 entries rehashes into a new table of
+ * twice its size as it grows, a single ~10 ms step that cannot be sliced; 64 small maps rehash in
+ * well under a millisecond each. gpt-tokenizer only calls `get` on it.
+ */
+export class ShardedRanks {
+  private readonly shards: Array<Map<string, number>> = Array.from({ length: 64 }, () => new Map());
+  private shard(key: string): Map<string, number> {
+    return this.shards[(key.length * 31 + (key.charCodeAt(key.length - 1) | 0)) & 63]!;
+  }
+  get(key: string): number | undefined {
+    return this.shard(key).get(key);
+  }
+  set(key: string, rank: number): this {
+    this.shard(key).set(key, rank);
+    return this;
+  }
+  get size(): number {
+    return this.shards.reduce((n, m) => n + m.size, 0);
+  }
+}
+
+interface Table {
+  decoder: Array<string | readonly number[]>;
+  byString: ShardedRanks;
+  nonUtf: Map<number, Uint8Array>;
+  binary: Array<[Uint8Array, number]>;
+  count: number;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * Builds the lookup tables gpt-tokenizer's BytePairEncodingCore builds in its constructor (in one
+ * ~70 ms loop for o200k_base), one slice at a time: the generator yields after each slice.
+ */
+function* buildTable(name: EncodingName, slices: Iterable<unknown>, size: number | undefined): Generator<void, Table> {
+  const table: Table = { decoder: [], byString: new ShardedRanks(), nonUtf: new Map(), binary: [], count: 0 };
+  const { decoder } = table;
+  outer: for (const slice of slices) {
+    if (!Array.isArray(slice)) throw new Error(`${name}: the token table is damaged (a slice is not a list); reinstall the extension`);
+    for (const entry of slice as unknown[]) {
+      if (size !== undefined && decoder.length >= size) break outer;
+      const rank = decoder.length;
+      if (typeof entry === 'string') {
+        decoder.push(entry);
+        table.byString.set(entry, rank);
+      } else if (entry === null) {
+        decoder.length = rank + 1; // an unused rank stays a hole, as in gpt-tokenizer's own table
+        continue;
+      } else if (Array.isArray(entry) && entry.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+        const bytes = Uint8Array.from(entry as number[]);
+        decoder.push(entry as number[]);
+        table.nonUtf.set(rank, bytes);
+        table.binary.push([bytes, rank]);
+      } else {
+        throw new Error(`${name}: the token table is damaged at rank ${rank}; reinstall the extension`);
+      }
+      table.count++;
+    }
+    yield;
+  }
+  if (size !== undefined && decoder.length !== size) throw new Error(`${name}: the token table has ${decoder.length} entries, expected ${size}`);
+  table.binary.sort((a, b) => compareBytes(a[0], b[0]));
+  return table;
+}
+
+/** The fields of gpt-tokenizer 4.0.0's BytePairEncodingCore that hold the tables (checked before use). */
+const CORE_FIELDS = ['bytePairRankDecoder', 'bytePairStringRankEncoder', 'bytePairNonUtfRankDecoder', 'bytePairNonUtfSortedEncoder', 'mergeableBytePairRankCount'] as const;
+
+type Built = { encoding: Encoding; api: GptEncodingApi };
+
+/**
+ * Builds an encoding: the table a slice at a time, then gpt-tokenizer's encoder (created empty, so
+ * its constructor does no work) joined to it. Yields between steps that each take a few ms.
+ */
+function* build(name: EncodingName, slices: Iterable<unknown>): Generator<void, Built> {
+  const { size } = TABLES[name];
+  const table = yield* buildTable(name, slices, size);
+  const encoder = requireEncoder();
+  yield;
+  const built = makeEncoding(name, table, encoder);
+  yield;
+  // The first encode compiles the split regex and warms the merge code: a step of its own.
+  const probe = 'Prompt 提示 🙂';
+  if (built.api.decode(built.api.encode(probe, PLAIN_TEXT)) !== probe) throw new Error(`${name}: the token table does not round-trip; reinstall the extension`);
+  return built;
+}
+
+function makeEncoding(name: EncodingName, table: Table, { GptEncoding, getEncodingParams }: EncoderModule): Built {
+  // expectedVocabularySize is checked against the (empty) table the constructor sees; we check the size ourselves.
+  const api = new GptEncoding({ ...getEncodingParams(name, () => []), expectedVocabularySize: undefined });
+  const core = api.bytePairEncodingCoreProcessor;
+  const missing = CORE_FIELDS.filter((f) => !core || !(f in core));
+  if (!core || missing.length > 0) throw new Error(`gpt-tokenizer's encoder has changed (${missing.join(', ')} not found): this build of the extension needs gpt-tokenizer 4.0.0`);
+  Object.assign(core, {
+    bytePairRankDecoder: table.decoder,
+    bytePairStringRankEncoder: table.byString,
+    bytePairNonUtfRankDecoder: table.nonUtf,
+    bytePairNonUtfSortedEncoder: table.binary,
+    mergeableBytePairRankCount: table.count,
+  });
+  (api as { vocabularySize: number }).vocabularySize = table.count + ((core as { specialTokensEncoder?: Map<string, number> }).specialTokensEncoder?.size ?? 0);
+  fixProblems.push(...applyReferenceFixes(core));
+  return {
+    api,
+    encoding: {
+      name,
+      count: (text) => (text.length === 0 ? 0 : api.countTokens(text, PLAIN_TEXT)),
+      encode: (text) => api.encode(text, PLAIN_TEXT),
+    },
+  };
+}
+
 const loaded = new Map<EncodingName, Encoding>();
-const modules = new Map<EncodingName, GptTokenizerModule>();
+const apis = new Map<EncodingName, GptEncodingApi>();
+const loading = new Map<EncodingName, Promise<Encoding>>();
 
 /** Reasons a reference fix could not be applied (for the log); empty when all applied. */
 export const fixProblems: string[] = [];
@@ -114,20 +273,60 @@ export function isEncodingLoaded(name: EncodingName): boolean {
   return loaded.has(name);
 }
 
+function keep(name: EncodingName, built: Built): Encoding {
+  const existing = loaded.get(name);
+  if (existing) return existing; // built twice (a synchronous count overtook a load): keep the first
+  loaded.set(name, built.encoding);
+  apis.set(name, built.api);
+  return built.encoding;
+}
+
+/**
+ * The encoding, loaded now if it is not yet (in one go: ~40–100 ms for o200k_base). Code that
+ * can wait calls `loadEncoding` first, which loads it without holding the thread.
+ */
 export function getEncoding(name: EncodingName): Encoding {
-  let encoding = loaded.get(name);
-  if (!encoding) {
-    const mod = requireEncoding(name);
-    fixProblems.push(...applyReferenceFixes(mod.default?.bytePairEncodingCoreProcessor));
-    modules.set(name, mod);
-    encoding = {
-      name,
-      count: (text) => (text.length === 0 ? 0 : mod.countTokens(text, PLAIN_TEXT)),
-      encode: (text) => mod.encode(text, PLAIN_TEXT),
-    };
-    loaded.set(name, encoding);
+  const done = loaded.get(name);
+  if (done) return done;
+  const steps = build(name, source.sync(TABLES[name].file));
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return keep(name, step.value);
+}
+
+/** Default pause between slices: lets every other task on the thread run. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Loads an encoding in slices of at most ~`sliceMs` milliseconds, pausing between them; the same
+ * promise for concurrent callers.
+ */
+export function loadEncoding(name: EncodingName, sliceMs = 3, pause: () => Promise<void> = nextTask): Promise<Encoding> {
+  const done = loaded.get(name);
+  if (done) return Promise.resolve(done);
+  let pending = loading.get(name);
+  if (!pending) {
+    pending = (async () => {
+      const steps = build(name, await source.load(TABLES[name].file));
+      let started = performance.now();
+      let step = steps.next();
+      while (!step.done) {
+        if (performance.now() - started >= sliceMs) {
+          await pause();
+          if (loaded.has(name)) return loaded.get(name)!;
+          started = performance.now();
+        }
+        step = steps.next();
+      }
+      return keep(name, step.value);
+    })();
+    loading.set(name, pending);
+    pending.then(
+      () => loading.delete(name),
+      () => loading.delete(name),
+    );
   }
-  return encoding;
+  return pending;
 }
 
 const utf8Encoder = new TextEncoder();
@@ -138,7 +337,7 @@ const utf8Encoder = new TextEncoder();
  */
 export function tokenBytes(name: EncodingName, id: number): Uint8Array | undefined {
   getEncoding(name);
-  const core = modules.get(name)?.default?.bytePairEncodingCoreProcessor as { bytePairRankDecoder?: Array<string | number[] | Uint8Array | undefined> } | undefined;
+  const core = apis.get(name)?.bytePairEncodingCoreProcessor as { bytePairRankDecoder?: Array<string | number[] | Uint8Array | undefined> } | undefined;
   const entry = core?.bytePairRankDecoder?.[id];
   if (entry === undefined) return undefined;
   return typeof entry === 'string' ? utf8Encoder.encode(entry) : Uint8Array.from(entry);

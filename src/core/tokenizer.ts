@@ -1,7 +1,7 @@
 /** What a model counts with: an exact BPE encoding (loaded lazily) or a labelled estimate. */
 import type { ChunkOptions, CountFn } from './chunks';
 import { estimateTokens } from './cost';
-import { getEncoding } from './encodings';
+import { getEncoding, isEncodingLoaded, loadEncoding } from './encodings';
 import type { Model } from './models';
 
 export interface Tokenizer {
@@ -12,6 +12,9 @@ export interface Tokenizer {
   readonly label: string;
   readonly count: CountFn;
   readonly chunkOptions: ChunkOptions;
+  /** False until what `count` needs is loaded; `prepare` loads it without holding the thread. */
+  ready(): boolean;
+  prepare(): Promise<void>;
 }
 
 const CHUNK_TARGET = 512;
@@ -33,6 +36,10 @@ export function tokenizerFor(model: Model): Tokenizer {
       label: name,
       count: (text) => getEncoding(name).count(text),
       chunkOptions: { target: CHUNK_TARGET, hardMax: HARD_MAX, crlf },
+      ready: () => isEncodingLoaded(name),
+      prepare: async () => {
+        await loadEncoding(name);
+      },
     };
   }
   const { charsPerToken, cjkCharsPerToken } = spec;
@@ -43,6 +50,8 @@ export function tokenizerFor(model: Model): Tokenizer {
     count: (text) => estimateTokens(text, charsPerToken, cjkCharsPerToken),
     // An estimate is a sum per character: any split is exact for it.
     chunkOptions: { target: 16384, hardMax: 16384, crlf: true },
+    ready: () => true,
+    prepare: () => Promise.resolve(),
   };
 }
 

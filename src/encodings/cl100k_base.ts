@@ -1,2 +1,2 @@
-// Bundled as its own file (dist/encodings/cl100k_base.js) and loaded on first use.
-export { countTokens, encode, decode, default } from 'gpt-tokenizer/encoding/cl100k_base';
+// gpt-tokenizer's cl100k_base table, for Node (tests, bench, the build that writes dist/encodings/cl100k_base.ranks.br).
+export { default as ranks } from 'gpt-tokenizer/bpeRanks/cl100k_base';

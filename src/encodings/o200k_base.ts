@@ -1,2 +1,2 @@
-// Bundled as its own file (dist/encodings/o200k_base.js) and loaded on first use.
-export { countTokens, encode, decode, default } from 'gpt-tokenizer/encoding/o200k_base';
+// gpt-tokenizer's o200k_base table, for Node (tests, bench, the build that writes dist/encodings/o200k_base.ranks.br).
+export { default as ranks } from 'gpt-tokenizer/bpeRanks/o200k_base';

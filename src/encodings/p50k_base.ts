@@ -1,3 +1,2 @@
-// Bundled as its own file (dist/encodings/p50k_base.js) and loaded on first use.
-export { countTokens, encode, decode, default } from 'gpt-tokenizer/encoding/p50k_base';
+// gpt-tokenizer's p50k_base table, for Node (tests, bench, the build that writes dist/encodings/p50k_base.ranks.br).
 export { default as ranks } from 'gpt-tokenizer/bpeRanks/p50k_base';

@@ -114,7 +114,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const characters = texts.reduce((n, t) => n + t.length, 0);
     let tokens = 0;
     let exact = tokenizer.exact;
-    if (characters <= SYNC_SELECTION_LIMIT && !isAsync(tokenizer)) {
+    if (characters <= SYNC_SELECTION_LIMIT && !isAsync(tokenizer) && tokenizer.ready()) {
       for (const t of texts) tokens += tokenizer.count(t);
     } else {
       showState({ kind: 'counting', characters }, { ...base, selection: true });

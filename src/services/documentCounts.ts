@@ -159,7 +159,9 @@ export class DocumentCounts implements vscode.Disposable {
     const text = entry.doc.getText();
     entry.pending = new PendingEdits(text.length);
     const started = performance.now();
-    ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions)
+    entry.tokenizer
+      .prepare()
+      .then(() => ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions))
       .then((chunked) => {
         if (!chunked || entry.cancelled) return;
         entry.chunked = chunked;
@@ -266,6 +268,8 @@ export async function countInSlices(text: string, tokenizer: AnyTokenizer, cance
     const tokens = await tokenizer.countAsync(text);
     return cancelled?.() ? undefined : { tokens, exact: true };
   }
+  await tokenizer.prepare();
+  if (cancelled?.()) return undefined;
   const chunked = await ChunkedCount.sliced(text, tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled }, tokenizer.chunkOptions);
   return chunked && { tokens: chunked.total, exact: tokenizer.exact && chunked.exact };
 }

@@ -1,33 +1,40 @@
 /**
- * Loads the encodings shipped in the .vsix as Brotli-compressed bundles (dist/encodings/*.js.br):
- * about a quarter smaller than the zip's own compression, for ~25 ms of decompression on first use.
+ * Reads the token tables the .vsix ships (dist/encodings/<table>.ranks.br, written by esbuild.mjs):
+ * Brotli-compressed JSON, one line per slice of 4,096 entries, so that a slice can be parsed
+ * between pauses (core/encodings.ts builds the encoder from them). Decompression runs on Node's
+ * thread pool when loading asynchronously. These files are part of the extension itself, not user
+ * data: each entry is checked where it is used (core/encodings.ts) rather than by a schema.
  * No `vscode` here; unit-tested against the built files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
+import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import type { RankFile, RankSource } from '../core/encodings';
 
-type Exports = Record<string, unknown>;
+const brotliDecompress = promisify(zlib.brotliDecompress);
 
-export function brotliModuleLoader(dir: string): (name: string) => Exports | undefined {
-  const cache = new Map<string, Exports>();
-  const load = (name: string): Exports | undefined => {
-    const cached = cache.get(name);
-    if (cached) return cached;
-    const file = path.join(dir, `${name}.js.br`);
-    if (!fs.existsSync(file)) return undefined;
-    const code = zlib.brotliDecompressSync(fs.readFileSync(file)).toString('utf8');
-    const module = { exports: {} as Exports };
-    const localRequire = (id: string): unknown => {
-      const sibling = /^\.\/([a-z0-9_]+)\.js$/.exec(id);
-      const loaded = sibling ? load(sibling[1]!) : undefined;
-      return loaded ?? require(id);
-    };
-    const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file.slice(0, -3) });
-    wrapper(module.exports, localRequire, module, file.slice(0, -3), dir);
-    cache.set(name, module.exports);
-    return module.exports;
+/** Each line parsed when it is reached (decoding the whole 1.7 MB at once would be one ~10 ms task). */
+function* lines(data: Buffer, file: string): Iterable<unknown> {
+  let start = 0;
+  let line = 0;
+  while (start < data.length) {
+    let end = data.indexOf(0x0a, start);
+    if (end < 0) end = data.length;
+    line++;
+    try {
+      yield JSON.parse(data.toString('utf8', start, end));
+    } catch {
+      throw new Error(`${file}: line ${line} is not valid JSON; reinstall the extension`);
+    }
+    start = end + 1;
+  }
+}
+
+export function rankFileSource(dir: string): RankSource {
+  const file = (name: RankFile): string => path.join(dir, `${name}.ranks.br`);
+  return {
+    sync: (name) => lines(zlib.brotliDecompressSync(fs.readFileSync(file(name))), file(name)),
+    load: async (name) => lines(await brotliDecompress(await fs.promises.readFile(file(name))), file(name)),
   };
-  return load;
 }

@@ -297,6 +297,8 @@ export async function hoverAt(page, text, { timeout = DEFAULT_TIMEOUT } = {}) {
   await step(`${what}: no active text editor`, () =>
     page.waitForSelector(`${ACTIVE_EDITOR} .view-lines`, { state: 'visible', timeout }));
   await closeQuickInput(page);
+  // Text just typed may not be rendered yet: look for it until the timeout.
+  await page.waitForFunction(([sel, needle]) => document.querySelector(sel)?.textContent.replace(/\u00a0/g, ' ').includes(needle), [`${ACTIVE_EDITOR} .view-lines`, text], { timeout }).catch(() => {});
   const point = await page.$eval(`${ACTIVE_EDITOR} .view-lines`, (root, needle) => {
     const lines = [...root.querySelectorAll('.view-line')].sort(
       (a, b) => (parseFloat(a.style.top) || 0) - (parseFloat(b.style.top) || 0));

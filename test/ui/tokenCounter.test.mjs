@@ -50,7 +50,8 @@ describe('journey: live token counter in code-server', function () {
 
   it('runs Prompt: Count Tokens from the palette and shows the result', async () => {
     await runCommand(wb.page, 'Prompt: Count Tokens');
-    const notes = await readNotifications(wb.page, { waitFor: /tokens/, timeout: 20_000 });
+    // Not the progress notification ("Counting tokens…"): the result.
+    const notes = await readNotifications(wb.page, { waitFor: /Selection: [\d,]+ tokens/, timeout: 20_000 });
     const expected = referenceCount('o200k_base', original + typed);
     const joined = notes.join('\n');
     assert.match(joined, new RegExp(`Selection: ${expected.toLocaleString('en')} tokens`), joined);

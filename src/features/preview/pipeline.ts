@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { SliceOptions } from '../../core/chunks';
-import { getEncoding, tokenBytes } from '../../core/encodings';
+import { loadEncoding, tokenBytes } from '../../core/encodings';
 import type { Model } from '../../core/models';
 import { TOKEN_VIEW_LIMIT } from '../../core/preview/messages';
 import { IncrementalTokens } from '../../core/preview/tokenize';
@@ -99,7 +99,8 @@ export class PreviewPipeline implements vscode.Disposable {
       const name = model.tokenizer.encoding;
       let cache = this.caches.get(name);
       if (!cache) {
-        const encoding = getEncoding(name);
+        const encoding = await loadEncoding(name);
+        if (cancelled()) return undefined;
         const o = tokenizer.chunkOptions;
         cache = new IncrementalTokens((t) => encoding.encode(t), { minLen: 128, target: o.target, hardMax: o.hardMax, crlf: o.crlf });
         this.caches.set(name, cache);
