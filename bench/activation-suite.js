@@ -78,6 +78,7 @@ exports.run = async function run() {
     count200KbInHostMs: countOnly,
     vscode: vscode.version,
     activationMs: api.activationMs,
+    activationParts: api.activationParts,
     firstCount200KbMs: firstCount,
     statusText: api.statusBar().text,
   };

@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   // Activation time = loading the bundle + this function (the time VS Code spends in between,
   // creating the extension's context, is VS Code's).
   const [loadStart, loadEnd] = globalThis.__promptWorkbenchLoad ?? [0, 0];
-  const api = createApi(settings, files, statusBar.snapshot, (loadEnd ?? 0) - (loadStart ?? 0) + performance.now() - activateStart);
+  const api = createApi(settings, files, statusBar.snapshot, { loadMs: (loadEnd ?? 0) - (loadStart ?? 0), activateMs: performance.now() - activateStart });
   return Object.assign(api, { glossary: glossary.api(), preview: preview.api });
 }
 

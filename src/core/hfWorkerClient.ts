@@ -2,7 +2,7 @@
  * The extension host's side of one tokenizer worker: starts it, waits for the tokenizer to load,
  * sends texts to count. No `vscode` here, so unit tests drive real workers in plain Node.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FromWorkerSchema, type WorkerProblem } from './hfProtocol';
 
 export class TokenizerWorkerError extends Error {
@@ -27,7 +27,7 @@ export class TokenizerWorker {
   private dead: TokenizerWorkerError | undefined;
 
   constructor(readonly file: string, workerScript: string) {
-    this.worker = new Worker(workerScript, { workerData: { file } });
+    this.worker = new (require('node:worker_threads') as typeof import('node:worker_threads')).Worker(workerScript, { workerData: { file } });
     this.worker.unref();
     let settle!: { resolve: (i: LoadInfo) => void; reject: (e: Error) => void };
     this.ready = new Promise<LoadInfo>((resolve, reject) => (settle = { resolve, reject }));

@@ -8,9 +8,8 @@
  * nothing but this view's own files and one nonce'd script.
  */
 import * as vscode from 'vscode';
-import { entryLine } from '../core/glossary/load';
-import { type EntryView, type HostToView, type ListItem, type ViewToHost, ViewToHostSchema } from '../core/glossary/messages';
-import { type GlossaryEntry } from '../core/glossary/schema';
+import type { EntryView, HostToView, ListItem, ViewToHost } from '../core/glossary/messages';
+import type { GlossaryEntry } from '../core/glossary/schema';
 import { categoryLabel, type GlossaryService, type GlossarySnapshot, relatedOf, sourceLabel, uiIsChinese } from '../services/glossaryService';
 import { log } from '../services/log';
 import { webviewPage } from './webviewPage';
@@ -73,6 +72,8 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
     view.webview.onDidReceiveMessage((raw: unknown) => {
+      // The page's message schema is required when the view first opens, not at activation.
+      const { ViewToHostSchema } = require('../core/glossary/messages') as typeof import('../core/glossary/messages');
       const parsed = ViewToHostSchema.safeParse(raw);
       if (!parsed.success) {
         log().warn(`Glossary view: ignored a malformed message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -140,7 +141,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
         if (e.source.uri) {
           const uri = vscode.Uri.parse(e.source.uri);
           const doc = await vscode.workspace.openTextDocument(uri);
-          const line = e.source.index !== undefined ? (entryLine(doc.getText(), e.source.index) ?? 1) - 1 : 0;
+          const line = e.source.index !== undefined ? ((require('../core/glossary/load') as typeof import('../core/glossary/load')).entryLine(doc.getText(), e.source.index) ?? 1) - 1 : 0;
           const pos = new vscode.Position(line, 0);
           await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
         }

@@ -4,7 +4,8 @@
  * unknown word opens a quick pick that searches as you type (typos and case tolerated).
  */
 import * as vscode from 'vscode';
-import { entryTitle, type GlossaryEntry } from '../core/glossary/schema';
+import type { GlossaryEntry } from '../core/glossary/schema';
+import { entryTitle } from '../core/glossary/titles';
 import { categoryLabel, type GlossaryService, type GlossarySnapshot, uiIsChinese } from '../services/glossaryService';
 import type { GlossaryView } from './glossaryView';
 

@@ -17,23 +17,16 @@ import type { SettingsService } from '../services/settings';
 import { locale, tokensText } from './countSummary';
 import { registerTemplateCompletion } from './templateCompletion';
 import { registerTemplateDiagnostics } from './templateDiagnostics';
+import { basename, isTemplateDocument } from './templateFiles';
 import { issueMessage, unknownModelMessage } from './templateMessages';
 
-export const TEMPLATE_SUFFIX = '.prompt.hbs';
+export { basename, isTemplateDocument, TEMPLATE_SUFFIX } from './templateFiles';
 const CHECK_TIMEOUT_MS = 15_000;
 const RENDER_TIMEOUT_MS = 30_000;
 /** Above this many characters the render shows a cancellable notification instead of a status bar spinner. */
 const LARGE = 500_000;
 const PARSE_ERRORS = new Set<IssueCode>(['syntax', 'unclosedBlock', 'mismatchedBlock', 'frontMatterUnclosed', 'yaml', 'tooLong', 'tooManyTags', 'tooDeep']);
 
-/** A `*.prompt.hbs` file, or an unsaved Handlebars document. */
-export function isTemplateDocument(doc: vscode.TextDocument): boolean {
-  return doc.uri.path.toLowerCase().endsWith(TEMPLATE_SUFFIX) || (doc.isUntitled && doc.languageId === 'handlebars');
-}
-
-export function basename(uri: vscode.Uri): string {
-  return uri.path.split('/').pop() || uri.toString();
-}
 
 /** Checks (cached per document version) and renders, each kind in its own worker. */
 export class TemplateService implements vscode.Disposable {

@@ -9,10 +9,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import type { RankFile, RankSource } from '../core/encodings';
 
-const brotliDecompress = promisify(zlib.brotliDecompress);
+/** node:zlib, loaded with the first table rather than at activation. */
+const zlib = (): typeof import('node:zlib') => require('node:zlib') as typeof import('node:zlib');
 
 /** Each line parsed when it is reached (decoding the whole 1.7 MB at once would be one ~10 ms task). */
 function* lines(data: Buffer, file: string): Iterable<unknown> {
@@ -34,7 +34,7 @@ function* lines(data: Buffer, file: string): Iterable<unknown> {
 export function rankFileSource(dir: string): RankSource {
   const file = (name: RankFile): string => path.join(dir, `${name}.ranks.br`);
   return {
-    sync: (name) => lines(zlib.brotliDecompressSync(fs.readFileSync(file(name))), file(name)),
-    load: async (name) => lines(await brotliDecompress(await fs.promises.readFile(file(name))), file(name)),
+    sync: (name) => lines(zlib().brotliDecompressSync(fs.readFileSync(file(name))), file(name)),
+    load: async (name) => lines(await promisify(zlib().brotliDecompress)(await fs.promises.readFile(file(name))), file(name)),
   };
 }

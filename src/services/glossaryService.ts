@@ -7,11 +7,20 @@
  * every valid user term keep working.
  */
 import * as vscode from 'vscode';
-import { formatIssue, type GlossaryIssue, type GlossaryLayer, mergeGlossary, parseBuiltIn, parseGlossaryFile, parseTermsSetting } from '../core/glossary/load';
-import { GlossaryMatcher } from '../core/glossary/matcher';
-import { entryNames, entryTitle, type EntrySource, type GlossaryEntry } from '../core/glossary/schema';
-import { GlossarySearch } from '../core/glossary/search';
+import type { GlossaryIssue, GlossaryLayer } from '../core/glossary/load';
+import type { GlossaryMatcher } from '../core/glossary/matcher';
+import type { EntrySource, GlossaryEntry } from '../core/glossary/schema';
+import type { GlossarySearch } from '../core/glossary/search';
+import { entryNames, entryTitle } from '../core/glossary/titles';
 import { log } from './log';
+
+/** The glossary's loading, matching and search code, required with the first use of the glossary (not at activation). */
+const core = () => ({
+  ...(require('../core/glossary/load') as typeof import('../core/glossary/load')),
+  ...(require('../core/glossary/matcher') as typeof import('../core/glossary/matcher')),
+  ...(require('../core/glossary/search') as typeof import('../core/glossary/search')),
+});
+const formatIssue = (issue: GlossaryIssue): string => core().formatIssue(issue);
 
 export const GLOSSARY_SECTION = 'promptWorkbench.glossary';
 export const WORKSPACE_GLOSSARY = '.vscode/prompt-glossary.json';
@@ -171,7 +180,7 @@ export class GlossaryService implements vscode.Disposable {
     const uri = vscode.Uri.joinPath(this.extensionUri, 'dist', 'glossary.json');
     try {
       const data = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as unknown;
-      const { entries, issues } = parseBuiltIn(data, 'dist/glossary.json');
+      const { entries, issues } = core().parseBuiltIn(data, 'dist/glossary.json');
       for (const i of issues) log().error(`Built-in glossary: ${formatIssue(i)}`);
       return entries;
     } catch (err) {
@@ -191,7 +200,7 @@ export class GlossaryService implements vscode.Disposable {
         return undefined; // no file: nothing to add
       }
       const label = folders.length > 1 ? `${folder.name}/${WORKSPACE_GLOSSARY}` : WORKSPACE_GLOSSARY;
-      return parseGlossaryFile(new TextDecoder().decode(bytes), { kind: 'workspace', label, uri: uri.toString() });
+      return core().parseGlossaryFile(new TextDecoder().decode(bytes), { kind: 'workspace', label, uri: uri.toString() });
     }));
     return layers.filter((l): l is GlossaryLayer => l !== undefined);
   }
@@ -199,6 +208,7 @@ export class GlossaryService implements vscode.Disposable {
   private async load(): Promise<GlossarySnapshot> {
     const t0 = performance.now();
     const [builtIn, files] = await Promise.all([this.readBuiltIn(), this.readWorkspaceFiles()]);
+    const { parseTermsSetting, mergeGlossary, GlossaryMatcher, GlossarySearch } = core();
     const setting = parseTermsSetting(vscode.workspace.getConfiguration(GLOSSARY_SECTION).get('terms'), { kind: 'setting', label: TERMS_SETTING });
     const t1 = performance.now();
     const { entries, issues } = mergeGlossary(builtIn, [setting, ...files]);

@@ -5,7 +5,7 @@
  * starts a fresh one: the caller gets an EngineError and the extension host keeps running.
  * Needs Node's worker_threads, not `vscode`.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as z from 'zod/mini';
 import '../zod';
 import { LIMITS, type Limits, type RenderRequest, type RenderResult, type TemplateCheck } from './types';
@@ -83,7 +83,7 @@ export class TemplateEngine {
   }
 
   private spawn(): Worker {
-    const w = new Worker(this.script, {
+    const w = new (require('node:worker_threads') as typeof import('node:worker_threads')).Worker(this.script, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb ?? 1024 },
     });
     w.unref();

@@ -10,14 +10,25 @@ import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import '../../core/zod';
 import { GAUGE_SETTING, parseThresholds } from '../../core/preview/gauge';
-import { SavedStateSchema } from '../../core/preview/messages';
 import { log } from '../../services/log';
 import type { SettingsService } from '../../services/settings';
 import type { TokenizerFilesService } from '../../services/tokenizerFiles';
-import { basename, isTemplateDocument } from '../templates';
-import { isPreviewable, PREVIEW_VIEW_TYPE, PreviewPanel, type PreviewState, type PreviewTimings } from './panel';
-import { PreviewPipeline } from './pipeline';
-import { ValuesFiles } from './valuesFiles';
+import { basename, isTemplateDocument } from '../templateFiles';
+import { isPreviewable, PREVIEW_VIEW_TYPE } from './ids';
+import type { PreviewPanel, PreviewState, PreviewTimings } from './panel';
+import type { PreviewPipeline } from './pipeline';
+import type { ValuesFiles } from './valuesFiles';
+
+/**
+ * The preview itself (panel, pipeline, values files and the page's message schemas) is required
+ * when a preview first opens, so that activation does not evaluate it; this module only registers.
+ */
+const impl = () => ({
+  ...(require('./panel') as typeof import('./panel')),
+  ...(require('./pipeline') as typeof import('./pipeline')),
+  ...(require('./valuesFiles') as typeof import('./valuesFiles')),
+  ...(require('../../core/preview/messages') as typeof import('../../core/preview/messages')),
+});
 
 export interface PreviewApi {
   /** The open preview's state (undefined when none is open). */
@@ -58,6 +69,7 @@ export function registerPreview(context: vscode.ExtensionContext, settings: Sett
   let reportedThresholds = '';
 
   const deps = () => {
+    const { PreviewPipeline, ValuesFiles } = impl();
     pipeline ??= new PreviewPipeline(vscode.Uri.joinPath(context.extensionUri, 'dist', 'templateWorker.js').fsPath);
     values ??= new ValuesFiles(context.workspaceState, context.extensionUri);
     reportThresholds();
@@ -124,7 +136,7 @@ export function registerPreview(context: vscode.ExtensionContext, settings: Sett
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] },
     );
-    adopt(new PreviewPanel(webviewPanel, deps(), uri));
+    adopt(new (impl().PreviewPanel)(webviewPanel, deps(), uri));
     return panel!.state();
   };
 
@@ -214,6 +226,7 @@ export function registerPreview(context: vscode.ExtensionContext, settings: Sett
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, raw: unknown) {
         // The page's saved state, else what the extension remembered for this workspace.
+        const { PreviewPanel, SavedStateSchema } = impl();
         const fromPage = SavedStateSchema.safeParse(raw ?? {});
         const fromWorkspace = SavedStateSchema.safeParse(context.workspaceState.get(LAST_KEY) ?? {});
         const state = fromPage.success && fromPage.data.uri ? fromPage.data : fromWorkspace.success ? fromWorkspace.data : {};

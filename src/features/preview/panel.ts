@@ -19,12 +19,14 @@ import type { SettingsService } from '../../services/settings';
 import type { TokenizerFilesService } from '../../services/tokenizerFiles';
 import { locale } from '../countSummary';
 import { issueMessage } from '../templateMessages';
-import { basename, isTemplateDocument } from '../templates';
+import { basename, isTemplateDocument } from '../templateFiles';
 import type { CountResult, PreviewPipeline } from './pipeline';
 import { type ValuesFiles, valuesModule, valuesProblemMessage } from './valuesFiles';
 import { webviewPage } from '../webviewPage';
 
-export const PREVIEW_VIEW_TYPE = 'promptWorkbench.preview';
+import { isPreviewable, PREVIEW_VIEW_TYPE } from './ids';
+
+export { isPreviewable, PREVIEW_VIEW_TYPE };
 export const DEBOUNCE_MS = 150;
 const TOKEN_VIEW_KEY = 'promptWorkbench.preview.tokenView';
 /** A count that takes longer than this is shown as "counting…" with the text first. */
@@ -102,11 +104,6 @@ export interface PreviewState {
 }
 
 /** Documents the preview can show: templates, and the languages the token counter counts. */
-export function isPreviewable(doc: vscode.TextDocument, languages: readonly string[]): boolean {
-  if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings') return false;
-  return isTemplateDocument(doc) || languages.includes(doc.languageId);
-}
-
 function sameUri(a: vscode.Uri | undefined, b: vscode.Uri | undefined): boolean {
   return !!a && !!b && a.toString() === b.toString();
 }
