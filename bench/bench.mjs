@@ -75,6 +75,7 @@ const time = (fn) => {
 };
 const flat = (s) => JSON.parse(JSON.stringify(s));
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+const pctOf = (share) => `${(share * 100).toFixed(share >= 0.1 ? 0 : 1)} %`;
 let seed = 42;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
@@ -225,6 +226,31 @@ const first = activations.map((a) => `${ms(a.firstCount200KbMs.plaintext)} (plai
 if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: median ${ms(pct(act, 50))} ms over ${act.length} runs (${act.map(ms).join(', ')}); first count of a 200 KB document after opening: ${first.join(', ')} ms`);
 if (act.length) console.log(`counting 200 KB in the extension host: ${hostCount} ms`);
 if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms; keystroke→status p50 ${ms(hostResult.hfKeystrokeP50Ms)} / p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms; longest stall while loading ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms`);
+// Whose code held the host's thread (bench/hostProfile.js): per run, per phase.
+const profiled = activations.filter((a) => a.hostProfile);
+/** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
+const stallSplit = (p) => {
+  const sum = (k) => ms(p.stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
+  return `on a CPU ${sum('onCpuMs')} / waiting for one ${sum('waitingForCpuMs')} / blocked ${sum('blockedMs')} ms`;
+};
+const stallTimes = (p) => (p.stalls.length ? `${ms(p.stalls.reduce((x, g) => x + g.ms, 0))} ms: ${stallSplit(p)}` : 'none');
+const stretch = (s) => `${ms(s.ms)} ms (${ms(s.sampledMs)} sampled)`;
+const phaseLine = (p) => {
+  const t = p.longestTask;
+  return `longest stall ${ms(p.longestStallMs)} ms; longest task ${stretch(t)}, ours ${ms(t.oursMs)} ms (${pctOf(t.oursShare)}); `
+    + `our longest stretch ${stretch(p.ourLongestStretch)}, with GC between ${ms(p.ourLongestStretchWithGc.ms)} ms; ours in all ${ms(p.totalsMs.ours)} ms; `
+    + `stalls over 16 ms: ${p.stallsOverBudget} (${stallTimes(p)}), at most ${ms(p.oursInStallsOverBudgetMaxMs)} ms of ours in one`
+    + (p.thread ? `; in ${ms(p.spanMs)} ms the host's thread was on a CPU ${ms(p.thread.onCpuMs)} ms (profile: busy ${ms(p.spanMs - p.totalsMs.idle - p.totalsMs.unsampled)} ms) and waiting for one ${ms(p.thread.waitingForCpuMs)} ms; its other threads used ${ms(p.thread.otherThreadsCpuMs)} ms of CPU, the tokenizer worker ${ms(p.thread.tokenizerWorkerCpuMs ?? 0)} ms` : '');
+};
+const topSelf = (t) => t.topSelf.map((f) => `${f.fn} ${ms(f.ms)} ms [${f.category}]`).join('; ');
+for (const [i, a] of profiled.entries()) {
+  const hp = a.hostProfile;
+  console.log(`host profile, run ${i + 1}:`);
+  for (const [name, label] of [['hfLoad', 'tokenizer load + open'], ['hfTyping', 'typing (tokenizer file)'], ['baselineOpen', 'open (no tokenizer file)'], ['baselineTyping', 'typing (no tokenizer file)']]) {
+    console.log(`  ${label}: ${phaseLine(hp[name])}`);
+    console.log(`    top self time in the longest task: ${topSelf(hp[name].longestTask)}`);
+  }
+}
 console.log(`vsix: ${vsixKb.toFixed(0)} KB`);
 
 // ---------------------------------------------------------------- prompt preview (issue #8: bench/preview.mjs, in the extension host)
@@ -237,6 +263,28 @@ try {
 }
 
 // ---------------------------------------------------------------- results.md
+/** results.md: whose code held the extension host's thread, per run (bench/hostProfile.js). */
+function hostProfileLines(runs) {
+  const each = (f) => runs.map((a) => f(a.hostProfile)).join(', ');
+  const phase = (name) => `longest stall ${each((p) => ms(p[name].longestStallMs))} ms; longest task ${each((p) => stretch(p[name].longestTask))}, of which ours ${each((p) => `${ms(p[name].longestTask.oursMs)} ms (${pctOf(p[name].longestTask.oursShare)})`)}; `
+    + `our longest stretch ${each((p) => stretch(p[name].ourLongestStretch))}; our code in all ${each((p) => ms(p[name].totalsMs.ours))} ms`;
+  const over = (name) => `${each((p) => p[name].stallsOverBudget)}, at most ${each((p) => ms(p[name].oursInStallsOverBudgetMaxMs))} ms of our code in any one; in them (summed) the thread was ${each((p) => (p[name].stalls.length ? stallSplit(p[name]) : '–'))}`;
+  const thread = (name) => `its thread waited for a CPU ${each((p) => ms(p[name].thread.waitingForCpuMs))} ms in all; its other threads used ${each((p) => ms(p[name].thread.otherThreadsCpuMs))} ms of CPU`;
+  const last = runs[runs.length - 1].hostProfile;
+  const lines = [
+    `- Whose code held the extension host's thread, per run (bench/hostProfile.js): a CPU profile of that thread taken in the host with node:inspector (a sample every ~${ms(last.hfTyping.medianIntervalMs)} ms) and the thread's time on a CPU, waiting for one, or blocked (Linux schedstat). `
+      + 'Ours = a sample with Prompt Workbench\'s code on its stack (garbage collection is never counted as ours). A task = consecutive samples that are not idle, with any unsampled time between two of them; "sampled" leaves that time out. '
+      + `Loading the tokenizer and opening the document: ${phase('hfLoad')}. Typing the 30 keystrokes: ${phase('hfTyping')}.`,
+    `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded: ${over('hfLoad')}. While typing: ${over('hfTyping')}.`,
+    `- Baseline, the same document and keystrokes without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening: ${phase('baselineOpen')}. Typing: ${phase('baselineTyping')}. Stalls over 16 ms while typing: ${over('baselineTyping')}.`,
+  ];
+  if (last.hfTyping.thread) {
+    lines.push(`- The host's other threads while typing (each takes a CPU from the host's thread on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, the tokenizer worker ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms of it; without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);
+  }
+  lines.push(`- Largest self times in the longest task (last run; [category]; "←" names the nearest caller in a file): loading: ${topSelf(last.hfLoad.longestTask)}. Typing: ${topSelf(last.hfTyping.longestTask)}. Baseline typing: ${topSelf(last.baselineTyping.longestTask)}.`);
+  return lines;
+}
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const versions = ['gpt-tokenizer', 'tiktoken'].map((n) => `${n} ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules', n, 'package.json'), 'utf8')).version}`).join(', ');
 const table = [
@@ -261,7 +309,8 @@ const md = [
     : '- Activation: not measured in this run.',
   first.length ? `- Time from opening a 200 KB document to its count in the status bar, in the extension host (encoding already loaded; markdown includes VS Code's own markdown extension parsing the file on the same thread): ${first.join('; ')} ms.` : '',
   act.length ? `- Counting 200 KB (code) in the extension host, in 5 ms slices: ${hostCount} ms.` : '',
-  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in a worker), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and the document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included).` : '',
+  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in a worker), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and the document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
+  ...(profiled.length ? hostProfileLines(profiled) : []),
   '',
   '| tokenizer.json | file (MB) | load in worker (ms) | worker heap (MB) | count 100 KB Chinese (ms) | count 1 MB Chinese (ms) |',
   '|---|--:|--:|--:|--:|--:|',
