@@ -7,6 +7,9 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type FromWorker, ToWorkerSchema } from '../core/hfProtocol';
 import { type LoadedTokenizer, loadTokenizerFile, TokenizerFileError } from '../core/hfTokenizer';
+import { runInBackground } from './background';
+
+runInBackground();
 
 const port = parentPort!;
 const post = (message: FromWorker): void => port.postMessage(message);
