@@ -28,6 +28,15 @@ const lazyEncodings = {
   },
 };
 
+/** Every `import … from 'vscode'` goes through src/vscodeApi.ts (one copy of the API object, not one per module). */
+const oneVscodeImport = {
+  name: 'one-vscode-import',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      /[\\/]src[\\/]vscodeApi\.ts$/.test(args.importer) ? { path: 'vscode', external: true } : { path: new URL('src/vscodeApi.ts', import.meta.url).pathname });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -43,16 +52,14 @@ const common = {
 const configs = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { main: 'src/extension.ts' },
     outdir: 'dist',
-    external: ['vscode'],
-    plugins: [lazyEncodings],
+    plugins: [lazyEncodings, oneVscodeImport],
     // jsonc-parser's UMD main cannot be bundled (its factory require()s files by path): use its ES module build.
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-    // When the bundle starts and ends loading, so that activation time includes loading it (src/extension.ts).
-    banner: { js: '"use strict";globalThis.__promptWorkbenchLoad = [performance.now()];' },
-    footer: { js: 'globalThis.__promptWorkbenchLoad.push(performance.now());' },
   },
+  // The entry point VS Code loads: loads dist/main.js with V8's code cache (src/loader.ts).
+  { ...common, entryPoints: { extension: 'src/loader.ts' }, outdir: 'dist', external: ['vscode'] },
   // The Hugging Face tokenizer worker (promptWorkbench.tokenizerFiles), with @huggingface/tokenizers.
   { ...common, entryPoints: { hfWorker: 'src/workers/hfWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { 'encodings/encoder': 'src/encodings/encoder.ts' }, outdir: 'dist' },

@@ -206,27 +206,35 @@ try {
   // Unzip with Python's zipfile (python3 is on this kind of machine).
   sh('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', vsix, unpacked]);
   const resultFile = path.join(root, '.cache', 'bench-activation.json');
-  for (let i = 0; i < 3; i++) {
+  // One user data folder for all runs, as for a user who starts VS Code again: the first run is the
+  // first activation after installing (no V8 code cache yet), the later ones use the cache it wrote.
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-user-'));
+  for (let i = 0; i < 4; i++) {
     fs.rmSync(resultFile, { force: true });
     const r = spawnSync(process.execPath, [path.join(root, 'test/integration/runInCodeServer.mjs')], {
       cwd: root, encoding: 'utf8',
-      env: { ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js') },
+      env: { ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js'), PW_USER_DATA_DIR: userData },
     });
     if (!fs.existsSync(resultFile)) throw new Error(`no activation result:\n${r.stdout}\n${r.stderr}`);
     hostResult = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     activations.push(hostResult);
   }
   fs.rmSync(unpacked, { recursive: true, force: true });
+  fs.rmSync(userData, { recursive: true, force: true });
 } catch (e) {
   console.log(`activation: not measured (${e.message.split('\n')[0]})`);
 }
 const act = activations.map((a) => a.activationMs);
+const cached = activations.filter((a) => a.activationParts?.codeCache === 'used').map((a) => a.activationMs);
+const uncached = activations.filter((a) => a.activationParts?.codeCache !== 'used').map((a) => a.activationMs);
+const actSummary = `with V8's code cache (every activation after the first): median ${cached.length ? ms(pct(cached, 50)) : '–'} ms (${cached.map(ms).join(', ')}); the first activation after installing, without it: ${uncached.map(ms).join(', ')} ms`;
 const hostCount = activations.map((a) => ms(a.count200KbInHostMs)).join(', ');
 const first = activations.map((a) => `${ms(a.firstCount200KbMs.plaintext)} (plaintext) / ${ms(a.firstCount200KbMs.markdown)} (markdown)`);
 const fromEditor = activations.filter((a) => a.firstCountFromEditorMs).map((a) => `${ms(a.firstCountFromEditorMs.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs.markdown)} (markdown)`);
-const parts = activations.filter((a) => a.activationParts).map((a) => `${ms(a.activationParts.loadMs)} + ${ms(a.activationParts.activateMs)}`);
+const parts = activations.filter((a) => a.activationParts).map((a) => `${ms(a.activationParts.loadMs)} + ${ms(a.activationParts.activateMs)} (cache ${a.activationParts.codeCache})`);
 const cold = activations.filter((a) => a.coldFirstCount).map((a) => ms(a.coldFirstCount.fromActivationMs));
-if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: median ${ms(pct(act, 50))} ms over ${act.length} runs (${act.map(ms).join(', ')}; load + activate: ${parts.join(', ')}); first count of a 200 KB document after opening: ${first.join(', ')} ms; from the editor event: ${fromEditor.join(', ')} ms; first count after activation (cold, o200k_base loaded meanwhile): ${cold.join(', ')} ms`);
+const steps = hostResult?.activationParts?.steps ? Object.entries(hostResult.activationParts.steps).map(([k, v]) => `${k} ${ms(v)}`).join(', ') : '';
+if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: ${actSummary} (load + activate: ${parts.join(', ')}; activate's steps in the last run: ${steps}); first count of a 200 KB document after opening: ${first.join(', ')} ms; from the editor event: ${fromEditor.join(', ')} ms; first count after activation (cold, o200k_base loaded meanwhile): ${cold.join(', ')} ms`);
 if (act.length) console.log(`counting 200 KB in the extension host: ${hostCount} ms`);
 if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms; keystroke→status p50 ${ms(hostResult.hfKeystrokeP50Ms)} / p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms; longest stall while loading ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms`);
 // Whose code held the host's thread (bench/hostProfile.js): per run, per phase.
@@ -308,7 +316,7 @@ const md = [
   '',
   `- Encodings, loaded as the extension loads them (from dist/encodings/*.ranks.br, in ~3 ms slices with pauses between; 1 ms event-loop monitor): o200k_base in ${ms(mem.loadO)} ms, longest stall ${ms(mem.stallO)} ms, +${mem.one.toFixed(1)} MB of heap; cl100k_base in ${ms(mem.loadC)} ms, longest stall ${ms(mem.stallC)} ms; both: +${mem.two.toFixed(1)} MB. Nothing is loaded at activation.`,
   act.length
-    ? `- Activation (bundle load + \`activate\`, packaged .vsix in VS Code ${hostResult.vscode}'s extension host via code-server): median ${ms(pct(act, 50))} ms (runs: ${act.map(ms).join(', ')}; load + activate: ${parts.join(', ')} ms).`
+    ? `- Activation (loading the bundle + \`activate\`, packaged .vsix in VS Code ${hostResult.vscode}'s extension host via code-server, ${act.length} starts with the same user data): ${actSummary} (load + activate: ${parts.join(', ')} ms; steps of \`activate\` in the last run: ${steps} ms).`
     : '- Activation: not measured in this run.',
   first.length ? `- Time from opening a 200 KB document to its count in the status bar, in the extension host (encoding already loaded; markdown includes VS Code's own markdown extension parsing the file on the same thread): ${first.join('; ')} ms from the suite's \`openTextDocument\`; ${fromEditor.join('; ')} ms from the moment the editor became active (the event the extension counts on).` : '',
   cold.length ? `- Cold start: from activation to the first count in the status bar, with o200k_base loaded in slices meanwhile: ${cold.join(', ')} ms.` : '',

@@ -19,6 +19,8 @@
 //   PW_TEST_TIMEOUT    seconds to wait for the report (default 180)
 //   PW_TEST_GREP       passed on to the suite (only tests whose title matches)
 //   PW_KEEP_TMP=1      keep the temp folders (user data, logs, report)
+//   PW_USER_DATA_DIR   user data folder to use and keep (default: a fresh temp folder; the
+//                      benchmark reuses one so that later runs find the extension's global storage)
 //   PW_HARNESS_VERBOSE=1  echo server output and the workbench's console
 
 import fs from 'node:fs';
@@ -93,7 +95,7 @@ async function main() {
   if (!fs.existsSync(suite)) fail(`the test suite is not compiled: ${suite} does not exist — compile the tests first`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-integration-'));
-  const userDataDir = path.join(tmp, 'user-data');
+  const userDataDir = process.env.PW_USER_DATA_DIR ? path.resolve(process.env.PW_USER_DATA_DIR) : path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const reportFile = path.join(tmp, 'report.json');
   let workspace = process.env.PW_WORKSPACE && path.resolve(process.env.PW_WORKSPACE);
