@@ -231,7 +231,7 @@ const actSummary = `with V8's code cache (every activation after the first): med
 const hostCount = activations.map((a) => ms(a.count200KbInHostMs)).join(', ');
 const first = activations.map((a) => `${ms(a.firstCount200KbMs.plaintext)} (plaintext) / ${ms(a.firstCount200KbMs.markdown)} (markdown)`);
 const fromEditor = activations.filter((a) => a.firstCountFromEditorMs).map((a) => `${ms(a.firstCountFromEditorMs.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs.markdown)} (markdown)`);
-const parts = activations.filter((a) => a.activationParts).map((a) => `${ms(a.activationParts.loadMs)} + ${ms(a.activationParts.activateMs)} (cache ${a.activationParts.codeCache})`);
+const parts = activations.filter((a) => a.activationParts).map((a) => `${ms(a.activationParts.loadMs)} + ${ms(a.activationParts.activateMs)} (cache ${a.activationParts.codeCache}${a.activationParts.thread ? `; thread on a CPU ${ms(a.activationParts.thread.onCpuMs)}, waiting for one ${ms(a.activationParts.thread.waitingForCpuMs)}` : ''})`);
 const cold = activations.filter((a) => a.coldFirstCount).map((a) => ms(a.coldFirstCount.fromActivationMs));
 const steps = hostResult?.activationParts?.steps ? Object.entries(hostResult.activationParts.steps).map(([k, v]) => `${k} ${ms(v)}`).join(', ') : '';
 if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: ${actSummary} (load + activate: ${parts.join(', ')}; activate's steps in the last run: ${steps}); first count of a 200 KB document after opening: ${first.join(', ')} ms; from the editor event: ${fromEditor.join(', ')} ms; first count after activation (cold, o200k_base loaded meanwhile): ${cold.join(', ')} ms`);
