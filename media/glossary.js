@@ -260,7 +260,8 @@
         restoring = !!state.selected;
         if (state.selected) vscode.postMessage({ type: 'select', id: state.selected });
         else renderPlaceholder(t('empty'));
-        if (!pendingReveal) search.focus();
+        // Not after a reload for a changed glossary: the user may be typing in an editor.
+        if (!pendingReveal && msg.focusSearch !== false) search.focus();
         break;
       }
       case 'results': {

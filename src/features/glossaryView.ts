@@ -53,6 +53,8 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private pendingReveal: string | undefined;
+  /** The page is being reloaded because the glossary changed, not opened by the user. */
+  private reloading = false;
   private selected: string | undefined;
   private lastQuery: string | undefined;
   /** The last term the view was asked to show (by the command). */
@@ -68,6 +70,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
+    this.reloading = false;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
@@ -106,7 +109,8 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
         const problem = snap.issues.length
           ? vscode.l10n.t('{0} problem(s) in your glossary terms; see the log (Output → Prompt Workbench).', snap.issues.length)
           : undefined;
-        this.post({ type: 'init', labels: this.labels(), categories, total: snap.entries.length, zhFirst, ...(problem ? { problem } : {}) });
+        this.post({ type: 'init', labels: this.labels(), categories, total: snap.entries.length, zhFirst, focusSearch: !this.reloading, ...(problem ? { problem } : {}) });
+        this.reloading = false;
         if (this.pendingReveal) {
           this.post({ type: 'reveal', id: this.pendingReveal });
           this.pendingReveal = undefined;
@@ -168,6 +172,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
   refresh(): void {
     if (this.view && this.ready) {
       this.ready = false;
+      this.reloading = true;
       if (this.view) this.view.webview.html = this.html(this.view.webview, vscode.Uri.joinPath(this.extensionUri, 'media'));
     }
   }

@@ -148,6 +148,8 @@ describe('journey: bilingual glossary in code-server', function () {
     await wb.page.keyboard.press('Control+End');
     await wb.page.keyboard.type('Watch out for the Evil Term.');
     await screenshot(wb.page, 'glossary-typed-user-term');
+    // A glossary view reloaded for the changed setting must not take the focus from the editor.
+    assert.equal(await search.inputValue(), 'evil term', 'nothing typed went into the glossary search box');
     const text = await hoverAt(wb.page, 'Evil Term');
     assert.ok(text.includes(`Renders as text: ${evil}`), text);
     assert.equal(await wb.page.locator('.monaco-hover:not(.hidden) img').count(), 0);

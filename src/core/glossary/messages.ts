@@ -41,7 +41,8 @@ export interface EntryView {
 }
 
 export type HostToView =
-  | { type: 'init'; labels: Record<string, string>; categories: { id: string; label: string; count: number }[]; total: number; zhFirst: boolean; problem?: string }
+  /** `focusSearch`: false when the page was reloaded because the glossary changed (the user may be typing elsewhere). */
+  | { type: 'init'; labels: Record<string, string>; categories: { id: string; label: string; count: number }[]; total: number; zhFirst: boolean; focusSearch: boolean; problem?: string }
   | { type: 'results'; seq: number; items: ListItem[]; total: number; shown: number }
   | { type: 'entry'; entry: EntryView }
   | { type: 'reveal'; id: string }
