@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import type { EntryView, HostToView, ListItem, ViewToHost } from '../core/glossary/messages';
 import type { GlossaryEntry } from '../core/glossary/schema';
+import { lazy } from '../core/lazy';
 import { categoryLabel, type GlossaryService, type GlossarySnapshot, relatedOf, sourceLabel, uiIsChinese } from '../services/glossaryService';
 import { log } from '../services/log';
 import { webviewPage } from './webviewPage';
@@ -18,6 +19,10 @@ export const GLOSSARY_VIEW = 'promptWorkbench.glossary';
 export const OPEN_GLOSSARY_COMMAND = 'promptWorkbench.openGlossary';
 /** At most this many rows are sent to the list at once. */
 const MAX_ROWS = 300;
+
+/** The page's message schema and the glossary loader's line lookup: required when the view is first used, not at activation. */
+const messages = lazy(() => require('../core/glossary/messages') as typeof import('../core/glossary/messages'));
+const glossaryLoad = lazy(() => require('../core/glossary/load') as typeof import('../core/glossary/load'));
 
 function listItem(e: GlossaryEntry, zhFirst: boolean): ListItem {
   const [a, b] = zhFirst ? [e.zh, e.en] : [e.en, e.zh];
@@ -75,9 +80,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
     view.webview.onDidReceiveMessage((raw: unknown) => {
-      // The page's message schema is required when the view first opens, not at activation.
-      const { ViewToHostSchema } = require('../core/glossary/messages') as typeof import('../core/glossary/messages');
-      const parsed = ViewToHostSchema.safeParse(raw);
+      const parsed = messages().ViewToHostSchema.safeParse(raw);
       if (!parsed.success) {
         log().warn(`Glossary view: ignored a malformed message: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
         return;
@@ -145,7 +148,7 @@ class GlossaryViewProvider implements vscode.WebviewViewProvider {
         if (e.source.uri) {
           const uri = vscode.Uri.parse(e.source.uri);
           const doc = await vscode.workspace.openTextDocument(uri);
-          const line = e.source.index !== undefined ? ((require('../core/glossary/load') as typeof import('../core/glossary/load')).entryLine(doc.getText(), e.source.index) ?? 1) - 1 : 0;
+          const line = e.source.index !== undefined ? (glossaryLoad().entryLine(doc.getText(), e.source.index) ?? 1) - 1 : 0;
           const pos = new vscode.Position(line, 0);
           await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
         }

@@ -12,14 +12,15 @@ import type { GlossaryMatcher } from '../core/glossary/matcher';
 import type { EntrySource, GlossaryEntry } from '../core/glossary/schema';
 import type { GlossarySearch } from '../core/glossary/search';
 import { entryNames, entryTitle } from '../core/glossary/titles';
+import { lazy } from '../core/lazy';
 import { log } from './log';
 
 /** The glossary's loading, matching and search code, required with the first use of the glossary (not at activation). */
-const core = () => ({
+const core = lazy(() => ({
   ...(require('../core/glossary/load') as typeof import('../core/glossary/load')),
   ...(require('../core/glossary/matcher') as typeof import('../core/glossary/matcher')),
   ...(require('../core/glossary/search') as typeof import('../core/glossary/search')),
-});
+}));
 const formatIssue = (issue: GlossaryIssue): string => core().formatIssue(issue);
 
 export const GLOSSARY_SECTION = 'promptWorkbench.glossary';

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import '../../core/zod';
+import { lazy } from '../../core/lazy';
 import { GAUGE_SETTING, parseThresholds } from '../../core/preview/gauge';
 import { log } from '../../services/log';
 import type { SettingsService } from '../../services/settings';
@@ -23,12 +24,12 @@ import type { ValuesFiles } from './valuesFiles';
  * The preview itself (panel, pipeline, values files and the page's message schemas) is required
  * when a preview first opens, so that activation does not evaluate it; this module only registers.
  */
-const impl = () => ({
+const impl = lazy(() => ({
   ...(require('./panel') as typeof import('./panel')),
   ...(require('./pipeline') as typeof import('./pipeline')),
   ...(require('./valuesFiles') as typeof import('./valuesFiles')),
   ...(require('../../core/preview/messages') as typeof import('../../core/preview/messages')),
-});
+}));
 
 export interface PreviewApi {
   /** The open preview's state (undefined when none is open). */
