@@ -18,8 +18,6 @@ export interface ActivationParts {
   loadParts?: { readMs: number; compileMs: number; runMs: number };
   activateMs: number;
   steps?: Record<string, number>;
-  /** VS Code building the extension's API object (its first `require('vscode')`), before loading. */
-  vscodeApiMs?: number;
   /** Load + activate on this thread's clock (Linux): on a CPU, and waiting for one. */
   thread?: { onCpuMs: number; waitingForCpuMs: number };
 }

@@ -32,11 +32,6 @@ function threadTimes(): { onCpuMs: number; waitingMs: number } | undefined {
 
 export function activate(context: vscode.ExtensionContext): ReturnType<Main['activate']> {
   const before = threadTimes();
-  // The extension's first require('vscode') is when VS Code builds the API object for it: VS
-  // Code's work, timed apart from ours.
-  const apiStart = performance.now();
-  require('vscode');
-  const vscodeApiMs = performance.now() - apiStart;
   const storage = context.globalStorageUri;
   const cacheDir = storage.scheme === 'file' ? path.join(storage.fsPath, 'code-cache') : undefined;
   const loaded = loadWithCodeCache<Main>(path.join(__dirname, 'main.js'), require, cacheDir);
@@ -44,7 +39,6 @@ export function activate(context: vscode.ExtensionContext): ReturnType<Main['act
   globalThis.__promptWorkbenchLoad = { ms: loaded.ms, cache: loaded.cache, parts: loaded.parts };
   const api = main.activate(context);
   const after = threadTimes();
-  api.activationParts.vscodeApiMs = vscodeApiMs;
   if (before && after) api.activationParts.thread = { onCpuMs: after.onCpuMs - before.onCpuMs, waitingForCpuMs: after.waitingMs - before.waitingMs };
   if (loaded.cache !== 'used' && cacheDir !== undefined) {
     const timer = setTimeout(() => {

@@ -149,7 +149,7 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
  * twice its size as it grows, a single ~10 ms step that cannot be sliced; 64 small maps rehash in
  * well under a millisecond each. gpt-tokenizer only calls `get` on it.
  */
-export class ShardedRanks {
+class ShardedRanks {
   private readonly shards: Array<Map<string, number>> = Array.from({ length: 64 }, () => new Map());
   private shard(key: string): Map<string, number> {
     return this.shards[(key.length * 31 + (key.charCodeAt(key.length - 1) | 0)) & 63]!;
@@ -157,12 +157,8 @@ export class ShardedRanks {
   get(key: string): number | undefined {
     return this.shard(key).get(key);
   }
-  set(key: string, rank: number): this {
+  set(key: string, rank: number): void {
     this.shard(key).set(key, rank);
-    return this;
-  }
-  get size(): number {
-    return this.shards.reduce((n, m) => n + m.size, 0);
   }
 }
 

@@ -22,11 +22,13 @@ function* lines(data: Buffer, file: string): Iterable<unknown> {
     let end = data.indexOf(0x0a, start);
     if (end < 0) end = data.length;
     line++;
+    let slice: unknown;
     try {
-      yield JSON.parse(data.toString('utf8', start, end));
+      slice = JSON.parse(data.toString('utf8', start, end));
     } catch {
       throw new Error(`${file}: line ${line} is not valid JSON; reinstall the extension`);
     }
+    yield slice;
     start = end + 1;
   }
 }
