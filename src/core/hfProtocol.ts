@@ -11,7 +11,7 @@ export type ToWorker = z.infer<typeof ToWorkerSchema>;
 const problem = z.enum(['missing', 'directory', 'tooLarge', 'unreadable', 'notJson', 'notTokenizer', 'unsupported', 'countFailed', 'crashed']);
 
 export const FromWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('loaded'), vocabularySize: z.number(), loadMs: z.number(), withConfig: z.boolean(), heapUsed: z.number() }),
+  z.object({ type: z.literal('loaded'), vocabularySize: z.number(), loadMs: z.number(), withConfig: z.boolean(), heapUsed: z.number(), byLines: z.boolean(), wholeTextReason: z.optional(z.string()) }),
   z.object({ type: z.literal('loadError'), problem, message: z.string() }),
   z.object({ type: z.literal('counted'), id: z.number(), tokens: z.number(), ms: z.number() }),
   z.object({ type: z.literal('countError'), id: z.number(), problem, message: z.string() }),

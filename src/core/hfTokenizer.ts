@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
+import { ChunkCountCache, chunkPolicy, type ChunkPolicy } from './hfChunks';
 import './zod';
 
 type HfModule = typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'require' } });
@@ -40,6 +41,9 @@ export interface LoadedTokenizer {
   readonly withConfig: boolean;
   readonly vocabularySize: number;
   readonly loadMs: number;
+  /** Whether counts are kept line by line, so that an edit encodes only the lines it changed (src/core/hfChunks.ts). */
+  readonly chunking: ChunkPolicy;
+  /** Tokens in `text`: line by line with a cache when `chunking.byLines`, else the whole text. */
   count(text: string): number;
   encode(text: string): number[];
 }
@@ -103,12 +107,16 @@ export function loadTokenizerFile(file: string, options: { maxBytes?: number } =
       throw new TokenizerFileError('countFailed', `the tokenizer failed on this text (${(e as Error).message})`);
     }
   };
+  const chunking = chunkPolicy(json);
+  const whole = (text: string): number => encode(text).length;
+  const cache = chunking.byLines ? new ChunkCountCache(whole) : undefined;
   return {
     file,
     withConfig,
     vocabularySize: Array.isArray(vocab) ? vocab.length : Object.keys(vocab).length,
     loadMs: performance.now() - started,
-    count: (text) => encode(text).length,
+    chunking,
+    count: cache ? (text) => cache.count(text) : whole,
     encode,
   };
 }

@@ -17,6 +17,10 @@ export interface LoadInfo {
   loadMs: number;
   withConfig: boolean;
   heapUsed: number;
+  /** Whether the worker counts line by line and re-encodes only changed lines (src/core/hfChunks.ts). */
+  byLines: boolean;
+  /** Why not, when it counts the whole text after every change. */
+  wholeTextReason?: string;
 }
 
 export class TokenizerWorker {

