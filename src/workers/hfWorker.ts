@@ -1,19 +1,26 @@
 /**
- * Worker thread that owns one Hugging Face tokenizer: loads the file given in workerData.file,
- * then answers count requests. Keeps the multi-second parse and every count off the extension
- * host's thread. Bundled as dist/hfWorker.js.
+ * The tokenizer process: owns one Hugging Face tokenizer. Loads the file named by its first
+ * argument, then answers count requests from the extension host over the IPC channel.
+ *
+ * A process of its own rather than a worker thread: the multi-second parse of a tokenizer.json and
+ * its 100–150 MB heap stay out of the extension host's address space (no memory-map lock or
+ * allocator shared with the host's thread, which VS Code needs for every keystroke), the whole
+ * process — V8's garbage-collection threads too — runs at the lowest CPU priority, and running out
+ * of memory on a huge file ends this process, not the extension host. It exits when the host goes.
+ * Bundled as dist/hfWorker.js.
  */
 import { getHeapStatistics } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
 import { type FromWorker, ToWorkerSchema } from '../core/hfProtocol';
 import { type LoadedTokenizer, loadTokenizerFile, TokenizerFileError } from '../core/hfTokenizer';
-import { runInBackground } from './background';
+import { runProcessInBackground } from './background';
 
-runInBackground();
+runProcessInBackground();
+process.on('disconnect', () => process.exit(0));
 
-const port = parentPort!;
-const post = (message: FromWorker): void => port.postMessage(message);
-const file = String((workerData as { file?: unknown })?.file ?? '');
+const post = (message: FromWorker): void => {
+  if (process.connected) process.send?.(message);
+};
+const file = process.argv[2] ?? '';
 const heapUsed = (): number => getHeapStatistics().used_heap_size;
 
 let tokenizer: LoadedTokenizer | undefined;
@@ -34,7 +41,7 @@ try {
   post({ type: 'loadError', problem, message: e instanceof Error ? e.message : String(e) });
 }
 
-port.on('message', (raw: unknown) => {
+process.on('message', (raw: unknown) => {
   const parsed = ToWorkerSchema.safeParse(raw);
   if (!parsed.success) return;
   const msg = parsed.data;

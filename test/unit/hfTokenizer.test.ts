@@ -85,6 +85,40 @@ describe('tokenizer files that cannot be used', () => {
     assert.match(problem(() => loadTokenizerFile(path.join(tmp, 'other.json'))), /^notTokenizer: this JSON is not a Hugging Face tokenizer.json \(model:/);
   });
 
+  it('reports a tokenizer process that dies, with how it ended, to every count after it', async () => {
+    const worker = new TokenizerWorker(tokenizerFile('qwen3'), WORKER);
+    try {
+      await worker.ready;
+      assert.equal(await worker.count('hello'), 1);
+      process.kill(worker.pid!, 'SIGKILL');
+      await assert.rejects(worker.count('hello'), (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'crashed' && /stopped \(signal SIGKILL\)/.test(e.message));
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  it('ends the tokenizer process when the process that started it ends', async function () {
+    if (process.platform !== 'linux') this.skip(); // reads /proc
+    const host = path.join(tmp, 'host.js');
+    fs.writeFileSync(host, `const { TokenizerWorker } = require(${JSON.stringify(path.join(REPO, 'out', 'src', 'core', 'hfWorkerClient.js'))});
+      const w = new TokenizerWorker(${JSON.stringify(tokenizerFile('qwen3'))}, ${JSON.stringify(WORKER)});
+      w.ready.then(() => { process.stdout.write(String(w.pid)); process.exit(0); });
+      setTimeout(() => {}, 30_000);`);
+    const { execFileSync } = await import('node:child_process');
+    const pid = Number(execFileSync(process.execPath, [host], { encoding: 'utf8' }));
+    assert.ok(pid > 0);
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return !/^[^)]*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie has ended
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, `tokenizer process ${pid} is still running`);
+  });
+
   it('reports a load failure through the worker, and every count after it', async () => {
     const worker = new TokenizerWorker(path.join(tmp, 'nope.json'), WORKER);
     await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'missing');
