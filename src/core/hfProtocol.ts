@@ -12,9 +12,9 @@ const problem = z.enum(['missing', 'directory', 'tooLarge', 'unreadable', 'notJs
 
 export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('loaded'), vocabularySize: z.number(), loadMs: z.number(), withConfig: z.boolean(), heapUsed: z.number(), byLines: z.boolean(), wholeTextReason: z.optional(z.string()) }),
-  z.object({ type: z.literal('loadError'), problem, message: z.string() }),
+  z.object({ type: z.literal('loadError'), problem, message: z.string(), args: z.array(z.string()) }),
   z.object({ type: z.literal('counted'), id: z.number(), tokens: z.number(), ms: z.number() }),
-  z.object({ type: z.literal('countError'), id: z.number(), problem, message: z.string() }),
+  z.object({ type: z.literal('countError'), id: z.number(), problem, message: z.string(), args: z.array(z.string()) }),
   z.object({ type: z.literal('stats'), id: z.number(), heapUsed: z.number() }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

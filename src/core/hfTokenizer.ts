@@ -20,8 +20,13 @@ export const MAX_TOKENIZER_FILE_BYTES = 256 * 1024 * 1024;
 
 export type TokenizerFileProblem = 'missing' | 'directory' | 'tooLarge' | 'unreadable' | 'notJson' | 'notTokenizer' | 'unsupported' | 'countFailed';
 
+/**
+ * `message` is English, for the log; `problem` and `args` (the message's variable parts, see
+ * describeTokenizerProblem in src/services/tokenizerFiles.ts) let the extension host say it in the
+ * user's language.
+ */
 export class TokenizerFileError extends Error {
-  constructor(readonly problem: TokenizerFileProblem, message: string) {
+  constructor(readonly problem: TokenizerFileProblem, message: string, readonly args: string[] = []) {
     super(message);
     this.name = 'TokenizerFileError';
   }
@@ -48,17 +53,19 @@ export interface LoadedTokenizer {
   encode(text: string): number[];
 }
 
-function readJson(file: string, what: string): unknown {
+/** `which`: the tokenizer.json itself, or the tokenizer_config.json beside it. */
+function readJson(file: string, which: 'file' | 'config'): unknown {
+  const what = which === 'file' ? 'the file' : 'tokenizer_config.json beside it';
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TokenizerFileError('unreadable', `cannot read ${what}: ${(e as Error).message}`);
+    throw new TokenizerFileError('unreadable', `cannot read ${what}: ${(e as Error).message}`, [which, (e as Error).message]);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new TokenizerFileError('notJson', `${what} is not valid JSON (${(e as Error).message})`);
+    throw new TokenizerFileError('notJson', `${what} is not valid JSON (${(e as Error).message})`, [which, (e as Error).message]);
   }
 }
 
@@ -73,19 +80,21 @@ export function loadTokenizerFile(file: string, options: { maxBytes?: number } =
   }
   if (stat.isDirectory()) throw new TokenizerFileError('directory', 'this is a folder; choose the tokenizer.json file inside it');
   if (stat.size > maxBytes) {
-    throw new TokenizerFileError('tooLarge', `the file is ${(stat.size / 1048576).toFixed(0)} MB; a tokenizer.json is at most ${(maxBytes / 1048576).toFixed(0)} MB`);
+    const [size, max] = [(stat.size / 1048576).toFixed(0), (maxBytes / 1048576).toFixed(0)];
+    throw new TokenizerFileError('tooLarge', `the file is ${size} MB; a tokenizer.json is at most ${max} MB`, [size, max]);
   }
-  const json = readJson(file, 'the file');
+  const json = readJson(file, 'file');
   const parsed = TokenizerJsonSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new TokenizerFileError('notTokenizer', `this JSON is not a Hugging Face tokenizer.json (${issue.path.join('.') || 'top level'}: ${issue.message})`);
+    const where = issue.path.join('.');
+    throw new TokenizerFileError('notTokenizer', `this JSON is not a Hugging Face tokenizer.json (${where || 'top level'}: ${issue.message})`, [where, issue.message]);
   }
   const configFile = path.join(path.dirname(file), 'tokenizer_config.json');
   let config: object = {};
   let withConfig = false;
   if (fs.existsSync(configFile)) {
-    const c = readJson(configFile, 'tokenizer_config.json beside it');
+    const c = readJson(configFile, 'config');
     if (c && typeof c === 'object' && !Array.isArray(c)) {
       config = c;
       withConfig = true;
@@ -96,7 +105,7 @@ export function loadTokenizerFile(file: string, options: { maxBytes?: number } =
   try {
     tokenizer = new Tokenizer(parsed.data, config);
   } catch (e) {
-    throw new TokenizerFileError('unsupported', `@huggingface/tokenizers cannot use this tokenizer (${(e as Error).message})`);
+    throw new TokenizerFileError('unsupported', `@huggingface/tokenizers cannot use this tokenizer (${(e as Error).message})`, [(e as Error).message]);
   }
   const vocab = parsed.data.model.vocab;
   const encode = (text: string): number[] => {
@@ -104,7 +113,7 @@ export function loadTokenizerFile(file: string, options: { maxBytes?: number } =
     try {
       return tokenizer.encode(text, { add_special_tokens: false }).ids;
     } catch (e) {
-      throw new TokenizerFileError('countFailed', `the tokenizer failed on this text (${(e as Error).message})`);
+      throw new TokenizerFileError('countFailed', `the tokenizer failed on this text (${(e as Error).message})`, [(e as Error).message]);
     }
   };
   const chunking = chunkPolicy(json);

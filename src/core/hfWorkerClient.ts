@@ -13,8 +13,9 @@ function lastLine(text: string): string {
   return (oom ? 'out of memory' : lines[lines.length - 1] ?? '').slice(0, 200);
 }
 
+/** `message` is English, for the log; `problem` and `args` are for a message in the user's language. */
 export class TokenizerWorkerError extends Error {
-  constructor(readonly problem: WorkerProblem, message: string) {
+  constructor(readonly problem: WorkerProblem, message: string, readonly args: string[] = []) {
     super(message);
     this.name = 'TokenizerWorkerError';
   }
@@ -66,7 +67,7 @@ export class TokenizerWorker {
           settle.resolve(msg);
           return;
         case 'loadError':
-          this.fail(new TokenizerWorkerError(msg.problem, msg.message), settle.reject);
+          this.fail(new TokenizerWorkerError(msg.problem, msg.message, msg.args), settle.reject);
           return;
         case 'counted':
         case 'stats': {
@@ -78,15 +79,15 @@ export class TokenizerWorker {
         case 'countError': {
           const p = this.pending.get(msg.id);
           this.pending.delete(msg.id);
-          p?.reject(new TokenizerWorkerError(msg.problem, msg.message));
+          p?.reject(new TokenizerWorkerError(msg.problem, msg.message, msg.args));
           return;
         }
       }
     });
-    this.child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`), settle.reject));
+    this.child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`, [e.message]), settle.reject));
     this.child.on('exit', (code, signal) => {
-      const why = lastLine(this.stderr);
-      this.fail(new TokenizerWorkerError('crashed', `the tokenizer process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})${why ? `: ${why}` : ''}`), settle.reject);
+      const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(this.stderr) ? `: ${lastLine(this.stderr)}` : ''}`;
+      this.fail(new TokenizerWorkerError('crashed', `the tokenizer process stopped (${how})`, [how]), settle.reject);
     });
   }
 
@@ -111,7 +112,7 @@ export class TokenizerWorker {
       this.child.send(sent, (e) => {
         if (!e || !this.pending.has(id)) return;
         this.pending.delete(id);
-        reject(this.dead ?? new TokenizerWorkerError('crashed', `the tokenizer process cannot be reached (${e.message})`));
+        reject(this.dead ?? new TokenizerWorkerError('crashed', `the tokenizer process cannot be reached (${e.message})`, [e.message]));
       });
     });
   }
@@ -129,7 +130,7 @@ export class TokenizerWorker {
   }
 
   dispose(): void {
-    this.fail(new TokenizerWorkerError('crashed', 'the tokenizer was unloaded'), () => undefined);
+    this.fail(new TokenizerWorkerError('crashed', 'the tokenizer was unloaded', ['unloaded']), () => undefined);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
   }
 }

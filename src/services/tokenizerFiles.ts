@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TokenizerWorker } from '../core/hfWorkerClient';
+import { TokenizerWorker, TokenizerWorkerError } from '../core/hfWorkerClient';
 import type { Model } from '../core/models';
 import { type AnyTokenizer, type AsyncTokenizer, tokenizerFor } from '../core/tokenizer';
 import { log } from './log';
@@ -31,6 +31,32 @@ export function resolveTokenizerPath(written: string): string | { error: string 
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') return { error: vscode.l10n.t('a relative path needs an open folder; use an absolute path') };
   return path.join(folder.uri.fsPath, p);
+}
+
+/** Why a tokenizer file cannot be used, in the user's language (the tokenizer process reports it in English, with its variable parts). */
+export function describeTokenizerProblem(e: unknown): string {
+  if (!(e instanceof TokenizerWorkerError)) return e instanceof Error ? e.message : String(e);
+  const [a = '', b = ''] = e.args;
+  switch (e.problem) {
+    case 'missing':
+      return vscode.l10n.t('the file does not exist');
+    case 'directory':
+      return vscode.l10n.t('this is a folder; choose the tokenizer.json file inside it');
+    case 'tooLarge':
+      return vscode.l10n.t('the file is {0} MB; a tokenizer.json is at most {1} MB', a, b);
+    case 'unreadable':
+      return a === 'config' ? vscode.l10n.t('cannot read the tokenizer_config.json beside it ({0})', b) : vscode.l10n.t('cannot read the file ({0})', b);
+    case 'notJson':
+      return a === 'config' ? vscode.l10n.t('the tokenizer_config.json beside it is not valid JSON ({0})', b) : vscode.l10n.t('the file is not valid JSON ({0})', b);
+    case 'notTokenizer':
+      return vscode.l10n.t('this JSON is not a Hugging Face tokenizer.json ({0}: {1})', a || vscode.l10n.t('top level'), b);
+    case 'unsupported':
+      return vscode.l10n.t('@huggingface/tokenizers cannot use this tokenizer ({0})', a);
+    case 'countFailed':
+      return vscode.l10n.t('the tokenizer failed on this text ({0})', a);
+    case 'crashed':
+      return vscode.l10n.t('the tokenizer process stopped ({0})', a);
+  }
 }
 
 export class TokenizerFilesService implements vscode.Disposable {
@@ -125,9 +151,9 @@ export class TokenizerFilesService implements vscode.Disposable {
       (err: Error) => {
         if (generation !== handle.generation) return;
         handle.state = 'error';
-        handle.error = err.message;
+        handle.error = describeTokenizerProblem(err);
         log().error(`Tokenizer ${handle.file}: ${err.message}`);
-        for (const [id, h] of this.byModel()) if (h === handle) this.report(id, handle.file, err.message);
+        for (const [id, h] of this.byModel()) if (h === handle) this.report(id, handle.file, handle.error);
         this.emitter.fire();
       },
     );
@@ -189,7 +215,10 @@ export class TokenizerFilesService implements vscode.Disposable {
       get loading() {
         return handle.state === 'loading';
       },
-      countAsync: (text) => worker.count(text),
+      countAsync: (text) =>
+        worker.count(text).catch((e: unknown) => {
+          throw new Error(describeTokenizerProblem(e));
+        }),
     };
     return tokenizer;
   }
@@ -202,7 +231,8 @@ export class TokenizerFilesService implements vscode.Disposable {
       await worker.count('check 检查');
       return { ok: true, vocabularySize: info.vocabularySize, loadMs: info.loadMs };
     } catch (e) {
-      return { ok: false, error: (e as Error).message };
+      log().warn(`Tokenizer ${file} cannot be used: ${(e as Error).message}`);
+      return { ok: false, error: describeTokenizerProblem(e) };
     } finally {
       worker.dispose();
     }

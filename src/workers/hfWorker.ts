@@ -37,8 +37,9 @@ try {
     wholeTextReason: chunking.byLines ? undefined : chunking.reason,
   });
 } catch (e) {
-  const problem = e instanceof TokenizerFileError ? e.problem : 'unsupported';
-  post({ type: 'loadError', problem, message: e instanceof Error ? e.message : String(e) });
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof TokenizerFileError) post({ type: 'loadError', problem: e.problem, message, args: e.args });
+  else post({ type: 'loadError', problem: 'unsupported', message, args: [message] });
 }
 
 process.on('message', (raw: unknown) => {
@@ -50,7 +51,7 @@ process.on('message', (raw: unknown) => {
     return;
   }
   if (!tokenizer) {
-    post({ type: 'countError', id: msg.id, problem: 'unsupported', message: 'the tokenizer is not loaded' });
+    post({ type: 'countError', id: msg.id, problem: 'unsupported', message: 'the tokenizer is not loaded', args: ['not loaded'] });
     return;
   }
   const started = performance.now();
@@ -58,7 +59,8 @@ process.on('message', (raw: unknown) => {
     const tokens = tokenizer.count(msg.text);
     post({ type: 'counted', id: msg.id, tokens, ms: performance.now() - started });
   } catch (e) {
-    const problem = e instanceof TokenizerFileError ? e.problem : 'countFailed';
-    post({ type: 'countError', id: msg.id, problem, message: e instanceof Error ? e.message : String(e) });
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof TokenizerFileError) post({ type: 'countError', id: msg.id, problem: e.problem, message, args: e.args });
+    else post({ type: 'countError', id: msg.id, problem: 'countFailed', message, args: [message] });
   }
 });
