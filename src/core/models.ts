@@ -6,62 +6,74 @@
 import * as z from 'zod/mini';
 import './zod';
 import { ENCODING_NAMES } from './encodings';
+import { lazy } from './lazy';
 
-const price = z.number().check(z.nonnegative());
-const positiveInt = z.int().check(z.positive());
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/**
+ * The schemas are built on first use, not when the module loads: building them takes a few
+ * milliseconds, and activation needs none of them (the first count does).
+ */
+function makeSchemas() {
+  const price = z.number().check(z.nonnegative());
+  const positiveInt = z.int().check(z.positive());
+  const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const TokenizerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('bpe'),
-    encoding: z.enum(ENCODING_NAMES),
-  }),
-  z.strictObject({
-    kind: z.literal('estimate'),
-    /** Characters of Latin-script text, code and punctuation per token. */
-    charsPerToken: z.number().check(z.positive()),
-    /** Chinese, Japanese and Korean characters per token (defaults to charsPerToken / 3). */
-    cjkCharsPerToken: z.optional(z.number().check(z.positive())),
-  }),
-]);
-export type TokenizerSpec = z.infer<typeof TokenizerSchema>;
+  const TokenizerSchema = z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('bpe'),
+      encoding: z.enum(ENCODING_NAMES),
+    }),
+    z.strictObject({
+      kind: z.literal('estimate'),
+      /** Characters of Latin-script text, code and punctuation per token. */
+      charsPerToken: z.number().check(z.positive()),
+      /** Chinese, Japanese and Korean characters per token (defaults to charsPerToken / 3). */
+      cjkCharsPerToken: z.optional(z.number().check(z.positive())),
+    }),
+  ]);
 
-const PriceSchema = z.strictObject({
-  input: price,
-  cachedInput: z.optional(price),
-  output: price,
-});
-
-export const ModelSchema = z.strictObject({
-  id: text(200),
-  name: text(200),
-  provider: text(100),
-  tokenizer: TokenizerSchema,
-  /** USD per million tokens. */
-  price: PriceSchema,
-  contextWindow: positiveInt,
-  maxOutputTokens: positiveInt,
-  /** ISO date (YYYY-MM-DD) on which the prices were last checked against the vendor's page. */
-  pricesCheckedOn: z.optional(z.iso.date()),
-  /** Hugging Face repository that publishes the model's tokenizer.json, where there is one. */
-  huggingFaceTokenizer: z.optional(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/))),
-});
-export type Model = z.infer<typeof ModelSchema>;
-
-export const CatalogueSchema = z.strictObject({
-  version: z.literal(1),
-  models: z.array(ModelSchema).check(z.minLength(1)),
-}).check(z.superRefine((cat, ctx) => {
-  const seen = new Set<string>();
-  cat.models.forEach((m, i) => {
-    if (seen.has(m.id)) ctx.issues.push({ code: 'custom', input: m.id, path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
-    seen.add(m.id);
+  const PriceSchema = z.strictObject({
+    input: price,
+    cachedInput: z.optional(price),
+    output: price,
   });
-}));
-export type Catalogue = z.infer<typeof CatalogueSchema>;
 
-/** A user's entry may leave out what it takes from the built-in model of the same id. */
-const UserModelSchema = z.extend(z.partial(ModelSchema), { id: ModelSchema.shape.id, price: z.optional(z.partial(PriceSchema)) });
+  const ModelSchema = z.strictObject({
+    id: text(200),
+    name: text(200),
+    provider: text(100),
+    tokenizer: TokenizerSchema,
+    /** USD per million tokens. */
+    price: PriceSchema,
+    contextWindow: positiveInt,
+    maxOutputTokens: positiveInt,
+    /** ISO date (YYYY-MM-DD) on which the prices were last checked against the vendor's page. */
+    pricesCheckedOn: z.optional(z.iso.date()),
+    /** Hugging Face repository that publishes the model's tokenizer.json, where there is one. */
+    huggingFaceTokenizer: z.optional(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/))),
+  });
+
+  const CatalogueSchema = z.strictObject({
+    version: z.literal(1),
+    models: z.array(ModelSchema).check(z.minLength(1)),
+  }).check(z.superRefine((cat, ctx) => {
+    const seen = new Set<string>();
+    cat.models.forEach((m, i) => {
+      if (seen.has(m.id)) ctx.issues.push({ code: 'custom', input: m.id, path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      seen.add(m.id);
+    });
+  }));
+
+  /** A user's entry may leave out what it takes from the built-in model of the same id. */
+  const UserModelSchema = z.extend(z.partial(ModelSchema), { id: ModelSchema.shape.id, price: z.optional(z.partial(PriceSchema)) });
+
+  return { TokenizerSchema, ModelSchema, CatalogueSchema, UserModelSchema };
+}
+
+const schemas = lazy(makeSchemas);
+type Schemas = ReturnType<typeof makeSchemas>;
+export type TokenizerSpec = z.infer<Schemas['TokenizerSchema']>;
+export type Model = z.infer<Schemas['ModelSchema']>;
+export type Catalogue = z.infer<Schemas['CatalogueSchema']>;
 
 export interface SettingIssue {
   /** Where the problem is, e.g. `promptWorkbench.models[2].price.input`. */
@@ -80,7 +92,7 @@ export function zodIssues(root: string, error: { issues: ReadonlyArray<{ path: R
 }
 
 export function parseCatalogue(data: unknown, source = 'models.json'): Catalogue {
-  const result = CatalogueSchema.safeParse(data);
+  const result = schemas().CatalogueSchema.safeParse(data);
   if (!result.success) {
     const first = zodIssues(source, result.error).map((i) => `${i.where}: ${i.message}`).join('; ');
     throw new Error(`Invalid model catalogue: ${first}`);
@@ -110,13 +122,13 @@ export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, r
   }
   userValue.forEach((entry, i) => {
     const here = `${root}[${i}]`;
-    const partial = UserModelSchema.safeParse(entry);
+    const partial = schemas().UserModelSchema.safeParse(entry);
     if (!partial.success) {
       issues.push(...zodIssues(here, partial.error));
       return;
     }
     const base = models.get(partial.data.id);
-    const merged = ModelSchema.safeParse(base ? { ...base, ...partial.data, price: { ...base.price, ...partial.data.price } } : partial.data);
+    const merged = schemas().ModelSchema.safeParse(base ? { ...base, ...partial.data, price: { ...base.price, ...partial.data.price } } : partial.data);
     if (!merged.success) {
       const extra = base ? '' : ' (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)';
       issues.push(...zodIssues(here, merged.error).map((x) => ({ ...x, message: x.message + extra })));

@@ -52,10 +52,18 @@ function checked<T>(schema: z.ZodMiniType<T>, value: unknown, fallback: T, where
   return fallback;
 }
 
+/**
+ * Just `promptWorkbench.languages` (what the glossary hover and the preview register for at
+ * activation), without the model catalogue that resolveSettings builds. Problems go to `issues`.
+ */
+export function resolveLanguages(raw: unknown, issues: SettingIssue[] = []): string[] {
+  return checked(LanguagesSchema, raw, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
+}
+
 export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Settings {
   const merged = mergeUserModels(builtIn, raw.models, `${SECTION}.models`);
   const issues = [...merged.issues];
-  const languages = checked(LanguagesSchema, raw.languages, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
+  const languages = resolveLanguages(raw.languages, issues);
   const expectedOutputTokens = checked(ExpectedOutputSchema, raw.expectedOutputTokens, DEFAULTS.expectedOutputTokens, `${SECTION}.expectedOutputTokens`, issues);
   const liveCountLimit = checked(LiveLimitSchema, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
   const tokenizerFiles = checked(TokenizerFilesSchema, raw.tokenizerFiles, {}, `${SECTION}.tokenizerFiles`, issues);

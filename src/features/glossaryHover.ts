@@ -14,7 +14,7 @@ const MAX_LINE = 100_000;
 
 function languages(settings: SettingsService): string[] {
   const extra = vscode.workspace.getConfiguration(GLOSSARY_SECTION).get<unknown>('extraLanguages');
-  const list = [...settings.get().languages];
+  const list = [...settings.languages()];
   if (Array.isArray(extra)) for (const l of extra) if (typeof l === 'string' && l.trim()) list.push(l.trim());
   return [...new Set(list)];
 }

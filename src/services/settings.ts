@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import catalogueJson from '../data/models.json';
 import { type Model, parseCatalogue } from '../core/models';
-import { resolveSettings, SECTION, type Settings } from '../core/settings';
+import { resolveLanguages, resolveSettings, SECTION, type Settings } from '../core/settings';
 import { log } from './log';
 
 let builtIn: Model[] | undefined;
@@ -18,6 +18,7 @@ export function builtInModels(): Model[] {
 
 export class SettingsService implements vscode.Disposable {
   private current: Settings | undefined;
+  private currentLanguages: string[] | undefined;
   private readonly emitter = new vscode.EventEmitter<Settings>();
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
@@ -27,6 +28,7 @@ export class SettingsService implements vscode.Disposable {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       this.current = undefined;
+      this.currentLanguages = undefined;
       this.emitter.fire(this.get());
     });
   }
@@ -45,6 +47,15 @@ export class SettingsService implements vscode.Disposable {
       this.report(this.current);
     }
     return this.current;
+  }
+
+  /**
+   * `promptWorkbench.languages` alone: cheap enough for activation (no model catalogue). A problem
+   * in it is reported by get(), with the other settings' problems.
+   */
+  languages(): string[] {
+    this.currentLanguages ??= this.current?.languages ?? resolveLanguages(vscode.workspace.getConfiguration(SECTION).get('languages'));
+    return this.currentLanguages;
   }
 
   private report(settings: Settings): void {

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import '../zod';
 import { type SettingIssue, zodIssues } from '../models';
+import { lazy } from '../lazy';
 
 export const GAUGE_SETTING = 'promptWorkbench.preview.gaugeThresholds';
 
@@ -22,12 +23,14 @@ export const DEFAULT_THRESHOLDS: GaugeThresholds = { yellow: 50, orange: 80, red
 
 export type GaugeLevel = 'green' | 'yellow' | 'orange' | 'red';
 
-const percent = z.number().check(z.gt(0), z.lte(10_000));
-
-const ThresholdsSchema = z.strictObject({
-  yellow: z.optional(percent),
-  orange: z.optional(percent),
-  red: z.optional(percent),
+/** Built on first use (the status bar's first count), not when the extension loads. */
+const thresholdsSchema = lazy(() => {
+  const percent = z.number().check(z.gt(0), z.lte(10_000));
+  return z.strictObject({
+    yellow: z.optional(percent),
+    orange: z.optional(percent),
+    red: z.optional(percent),
+  });
 });
 
 /**
@@ -36,7 +39,7 @@ const ThresholdsSchema = z.strictObject({
  */
 export function parseThresholds(raw: unknown): { thresholds: GaugeThresholds; issues: SettingIssue[]; unordered?: GaugeThresholds } {
   if (raw === undefined || raw === null) return { thresholds: { ...DEFAULT_THRESHOLDS }, issues: [] };
-  const parsed = ThresholdsSchema.safeParse(raw);
+  const parsed = thresholdsSchema().safeParse(raw);
   if (!parsed.success) return { thresholds: { ...DEFAULT_THRESHOLDS }, issues: zodIssues(GAUGE_SETTING, parsed.error) };
   const t: GaugeThresholds = { ...DEFAULT_THRESHOLDS, ...stripUndefined(parsed.data) };
   if (!(t.yellow <= t.orange && t.orange <= t.red)) return { thresholds: { ...DEFAULT_THRESHOLDS }, issues: [], unordered: t };

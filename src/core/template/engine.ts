@@ -8,6 +8,7 @@
 import type { Worker } from 'node:worker_threads';
 import * as z from 'zod/mini';
 import '../zod';
+import { lazy } from '../lazy';
 import { LIMITS, type Limits, type RenderRequest, type RenderResult, type TemplateCheck } from './types';
 
 export type WorkerRequest =
@@ -19,10 +20,13 @@ export type WorkerResponse =
   | { id: number; ok: false; error: string };
 
 /** The envelope of a worker's answer (the result inside is built by our own check/render code). */
-const ResponseSchema = z.union([
-  z.object({ id: z.number(), ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
-  z.object({ id: z.number(), ok: z.literal(false), error: z.string() }),
-]);
+/** Built on the first render, not when the extension loads. */
+const responseSchema = lazy(() =>
+  z.union([
+    z.object({ id: z.number(), ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
+    z.object({ id: z.number(), ok: z.literal(false), error: z.string() }),
+  ]),
+);
 
 export type EngineFailure = 'timeout' | 'cancelled' | 'crashed';
 
@@ -116,7 +120,7 @@ export class TemplateEngine {
         finish(() => reject(new EngineError(reason, message)));
       };
       const onMessage = (raw: unknown): void => {
-        const parsed = ResponseSchema.safeParse(raw);
+        const parsed = responseSchema().safeParse(raw);
         if (!parsed.success || parsed.data.id !== id) return;
         const msg = parsed.data;
         finish(() => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));

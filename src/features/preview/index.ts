@@ -114,7 +114,7 @@ export function registerPreview(context: vscode.ExtensionContext, settings: Sett
   const target = async (arg: unknown): Promise<vscode.Uri | undefined> => {
     const uri = asUri(arg);
     if (uri) return uri;
-    const languages = settings.get().languages;
+    const languages = settings.languages();
     const active = vscode.window.activeTextEditor?.document;
     if (active && isPreviewable(active, languages)) return active.uri;
     return vscode.window.visibleTextEditors.map((e) => e.document).find((d) => isPreviewable(d, languages))?.uri;
