@@ -2,22 +2,11 @@ import * as assert from 'node:assert/strict';
 import { ChunkedCount, isSafeBoundary, splitText } from '../../src/core/chunks';
 import { ENCODING_NAMES, type EncodingName, getEncoding } from '../../src/core/encodings';
 import { PendingEdits } from '../../src/core/pendingEdits';
-import { corpus, referenceCount } from './reference';
+import { corpus, referenceCount, rng } from './reference';
 
 const crlfSafe = (name: EncodingName) => name === 'o200k_base' || name === 'cl100k_base';
 const opts = (name: EncodingName, target = 64) => ({ target, hardMax: 4096, crlf: crlfSafe(name) });
 
-/** A small deterministic PRNG, so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Moves an offset off the middle of a surrogate pair. */
 function snap(text: string, i: number): number {

@@ -2,21 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ChunkCountCache, chunkPolicy, lineChunkEnds } from '../../src/core/hfChunks';
 import { loadTokenizerFile, type LoadedTokenizer } from '../../src/core/hfTokenizer';
-import { corpus, tokenizerFile } from './reference';
+import { corpus, rng, tokenizerFile } from './reference';
 
 const readJson = (pkg: string): Record<string, unknown> => JSON.parse(fs.readFileSync(tokenizerFile(pkg), 'utf8'));
 
-/** Small deterministic random numbers, so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What gets typed or pasted: line breaks of every kind, letters that start lines, marks that join them, specials. */
 const INSERTS = [
@@ -101,7 +90,7 @@ describe('line-by-line counting for open-model tokenizers (hfChunks)', function 
       it('equals a whole-text count after each of 400 random edits (typing, deleting, pasting; Chinese, emoji, CRLF, marks)', () => {
         const c = corpus();
         const pool = `${c.english}\n${c.chinese}\n${c.code}\n${c.mixedEmoji}\n${c.prompt}`;
-        const rnd = random(seed);
+        const rnd = rng(seed);
         const cache = new ChunkCountCache(whole, 200_000);
         let text = `${c.chinese.slice(0, 1500)}\n${c.english.slice(0, 1500)}\n${c.code.slice(0, 1000)}`;
         let encodedChars = 0;
