@@ -39,6 +39,7 @@ export class TokenizerWorker {
   private readonly pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private dead: TokenizerWorkerError | undefined;
+  private loading = true;
 
   constructor(readonly file: string, workerScript: string) {
     const { fork } = require('node:child_process') as typeof import('node:child_process');
@@ -49,9 +50,6 @@ export class TokenizerWorker {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    // It must not keep a process alive that is otherwise done (a test run, say).
-    this.child.unref();
-    (this.child as { channel?: { unref?(): void } }).channel?.unref?.();
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
     (this.child.stderr as { unref?(): void } | null)?.unref?.();
@@ -64,7 +62,9 @@ export class TokenizerWorker {
       const msg = parsed.data;
       switch (msg.type) {
         case 'loaded':
+          this.loading = false;
           settle.resolve(msg);
+          this.updateRef();
           return;
         case 'loadError':
           this.fail(new TokenizerWorkerError(msg.problem, msg.message, msg.args), settle.reject);
@@ -73,12 +73,14 @@ export class TokenizerWorker {
         case 'stats': {
           const p = this.pending.get(msg.id);
           this.pending.delete(msg.id);
+          this.updateRef();
           p?.resolve(msg.type === 'counted' ? msg.tokens : msg.heapUsed);
           return;
         }
         case 'countError': {
           const p = this.pending.get(msg.id);
           this.pending.delete(msg.id);
+          this.updateRef();
           p?.reject(new TokenizerWorkerError(msg.problem, msg.message, msg.args));
           return;
         }
@@ -91,11 +93,28 @@ export class TokenizerWorker {
     });
   }
 
+  /**
+   * The process keeps this one's event loop alive only while it loads or a request waits for it
+   * (so that a script awaiting a count does not end early, and an idle tokenizer keeps nothing alive).
+   */
+  private updateRef(): void {
+    const busy = !this.dead && (this.loading || this.pending.size > 0);
+    const channel = (this.child as { channel?: { ref?(): void; unref?(): void } }).channel;
+    if (busy) {
+      this.child.ref();
+      channel?.ref?.();
+    } else {
+      this.child.unref();
+      channel?.unref?.();
+    }
+  }
+
   private fail(error: TokenizerWorkerError, rejectReady: (e: Error) => void): void {
     this.dead ??= error;
     rejectReady(error);
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
+    this.updateRef();
   }
 
   /** The tokenizer process's id (for the benchmark's CPU accounting). */
@@ -108,10 +127,12 @@ export class TokenizerWorker {
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.updateRef();
       const sent: ToWorker = { ...message, id };
       this.child.send(sent, (e) => {
         if (!e || !this.pending.has(id)) return;
         this.pending.delete(id);
+        this.updateRef();
         reject(this.dead ?? new TokenizerWorkerError('crashed', `the tokenizer process cannot be reached (${e.message})`, [e.message]));
       });
     });

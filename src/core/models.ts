@@ -75,10 +75,16 @@ export type TokenizerSpec = z.infer<Schemas['TokenizerSchema']>;
 export type Model = z.infer<Schemas['ModelSchema']>;
 export type Catalogue = z.infer<Schemas['CatalogueSchema']>;
 
+/** Our own setting problems (zod's messages are already in the user's language through its locale). */
+export type SettingIssueCode = 'notAList' | 'newModelIncomplete' | 'noModelForFile' | 'unknownModel' | 'modelNotText';
+
 export interface SettingIssue {
   /** Where the problem is, e.g. `promptWorkbench.models[2].price.input`. */
   where: string;
+  /** In English (logs, API); the extension words `code` with `args` in the user's language. */
   message: string;
+  code?: SettingIssueCode;
+  args?: string[];
 }
 
 export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
@@ -117,7 +123,7 @@ export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, r
   const userIds = new Set<string>();
   if (userValue === undefined || userValue === null) return { models: [...models.values()], issues, userIds };
   if (!Array.isArray(userValue)) {
-    issues.push({ where: root, message: 'must be a list of models' });
+    issues.push({ where: root, message: 'must be a list of models', code: 'notAList' });
     return { models: [...models.values()], issues, userIds };
   }
   userValue.forEach((entry, i) => {
@@ -130,8 +136,9 @@ export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, r
     const base = models.get(partial.data.id);
     const merged = schemas().ModelSchema.safeParse(base ? { ...base, ...partial.data, price: { ...base.price, ...partial.data.price } } : partial.data);
     if (!merged.success) {
-      const extra = base ? '' : ' (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)';
-      issues.push(...zodIssues(here, merged.error).map((x) => ({ ...x, message: x.message + extra })));
+      const extra = ' (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)';
+      const found = zodIssues(here, merged.error);
+      issues.push(...(base ? found : found.map((x): SettingIssue => ({ ...x, message: x.message + extra, code: 'newModelIncomplete', args: [x.message] }))));
       return;
     }
     models.set(merged.data.id, merged.data);

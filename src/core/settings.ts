@@ -68,7 +68,7 @@ export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Se
   const liveCountLimit = checked(LiveLimitSchema, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
   const tokenizerFiles = checked(TokenizerFilesSchema, raw.tokenizerFiles, {}, `${SECTION}.tokenizerFiles`, issues);
   for (const id of Object.keys(tokenizerFiles)) {
-    if (!merged.models.some((m) => m.id === id)) issues.push({ where: `${SECTION}.tokenizerFiles.${id}`, message: `no model has the id "${id}"; add it to ${SECTION}.models or use a catalogue id` });
+    if (!merged.models.some((m) => m.id === id)) issues.push({ where: `${SECTION}.tokenizerFiles.${id}`, message: `no model has the id "${id}"; add it to ${SECTION}.models or use a catalogue id`, code: 'noModelForFile', args: [id] });
   }
   const fallback = merged.models.find((m) => m.id === DEFAULTS.model) ?? merged.models[0]!;
   let model = fallback;
@@ -76,9 +76,9 @@ export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Se
     const wanted = raw.model.trim();
     const found = merged.models.find((m) => m.id === wanted);
     if (found) model = found;
-    else issues.push({ where: `${SECTION}.model`, message: `unknown model "${wanted}"; counting for "${fallback.id}" instead` });
+    else issues.push({ where: `${SECTION}.model`, message: `unknown model "${wanted}"; counting for "${fallback.id}" instead`, code: 'unknownModel', args: [wanted, fallback.id] });
   } else if (raw.model !== undefined && raw.model !== null && raw.model !== '') {
-    issues.push({ where: `${SECTION}.model`, message: `must be a model id (text); counting for "${fallback.id}" instead` });
+    issues.push({ where: `${SECTION}.model`, message: `must be a model id (text); counting for "${fallback.id}" instead`, code: 'modelNotText', args: [fallback.id] });
   }
   return { model, models: merged.models, userModelIds: merged.userIds, languages, expectedOutputTokens, liveCountLimit, tokenizerFiles, issues };
 }

@@ -23,6 +23,23 @@ const core = lazy(() => ({
 }));
 const formatIssue = (issue: GlossaryIssue): string => core().formatIssue(issue);
 
+/** A glossary problem in the user's language (our own messages; zod's come localized already). */
+export function glossaryIssueText(issue: GlossaryIssue): string {
+  const [a = ''] = issue.args ?? [];
+  switch (issue.code) {
+    case 'notJson':
+      return vscode.l10n.t('not valid JSON ({0}); fix it and save', a);
+    case 'notAList':
+      return vscode.l10n.t('must be a list of terms like {0}', '{ "id": "my-term", "en": "…", "zh": "…", "definition": { "en": "…", "zh": "…" } }');
+    case 'duplicateId':
+      return vscode.l10n.t('duplicate id "{0}"', a);
+    case 'noSuchRelated':
+      return vscode.l10n.t('no entry with id "{0}"', a);
+    default:
+      return issue.message;
+  }
+}
+
 export const GLOSSARY_SECTION = 'promptWorkbench.glossary';
 export const WORKSPACE_GLOSSARY = '.vscode/prompt-glossary.json';
 export const TERMS_SETTING = `${GLOSSARY_SECTION}.terms`;
@@ -247,8 +264,8 @@ export class GlossaryService implements vscode.Disposable {
     const where = `${first.where}${first.line !== undefined ? `:${first.line}:${first.column ?? 1}` : ''}${first.path ? ` ${first.path}` : ''}`;
     const more = issues.length - 1;
     const message = more > 0
-      ? vscode.l10n.t('Prompt Workbench glossary: {0} — {1} (and {2} more problems, see the log). Terms with problems are skipped; the built-in glossary keeps working.', where, first.message, more)
-      : vscode.l10n.t('Prompt Workbench glossary: {0} — {1}. Terms with problems are skipped; the built-in glossary keeps working.', where, first.message);
+      ? vscode.l10n.t('Prompt Workbench glossary: {0} — {1} (and {2} more problems, see the log). Terms with problems are skipped; the built-in glossary keeps working.', where, glossaryIssueText(first), more)
+      : vscode.l10n.t('Prompt Workbench glossary: {0} — {1}. Terms with problems are skipped; the built-in glossary keeps working.', where, glossaryIssueText(first));
     const openFile = vscode.l10n.t('Open File');
     const openSettings = vscode.l10n.t('Open Settings');
     const showLog = vscode.l10n.t('Show Log');

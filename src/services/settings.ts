@@ -5,11 +5,30 @@
  */
 import * as vscode from 'vscode';
 import catalogueJson from '../data/models.json';
-import { type Model, parseCatalogue } from '../core/models';
+import { type Model, parseCatalogue, type SettingIssue } from '../core/models';
 import { resolveLanguages, resolveSettings, SECTION, type Settings } from '../core/settings';
 import { log } from './log';
 
 let builtIn: Model[] | undefined;
+
+/** A setting problem in the user's language (our own messages; zod's come localized already). */
+export function settingIssueText(issue: SettingIssue): string {
+  const [a = '', b = ''] = issue.args ?? [];
+  switch (issue.code) {
+    case 'notAList':
+      return vscode.l10n.t('must be a list of models');
+    case 'newModelIncomplete':
+      return vscode.l10n.t('{0} (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)', a);
+    case 'noModelForFile':
+      return vscode.l10n.t('no model has the id "{0}"; add it to promptWorkbench.models or use a catalogue id', a);
+    case 'unknownModel':
+      return vscode.l10n.t('unknown model "{0}"; counting for "{1}" instead', a, b);
+    case 'modelNotText':
+      return vscode.l10n.t('must be a model id (text); counting for "{0}" instead', a);
+    default:
+      return issue.message;
+  }
+}
 
 export function builtInModels(): Model[] {
   builtIn ??= parseCatalogue(catalogueJson, 'src/data/models.json').models;
@@ -67,8 +86,8 @@ export class SettingsService implements vscode.Disposable {
     const first = settings.issues[0]!;
     const more = settings.issues.length - 1;
     const message = more > 0
-      ? vscode.l10n.t('Prompt Workbench: {0} — {1} (and {2} more problems, see the log). Invalid entries are ignored; everything else keeps working.', first.where, first.message, more)
-      : vscode.l10n.t('Prompt Workbench: {0} — {1}. Invalid entries are ignored; everything else keeps working.', first.where, first.message);
+      ? vscode.l10n.t('Prompt Workbench: {0} — {1} (and {2} more problems, see the log). Invalid entries are ignored; everything else keeps working.', first.where, settingIssueText(first), more)
+      : vscode.l10n.t('Prompt Workbench: {0} — {1}. Invalid entries are ignored; everything else keeps working.', first.where, settingIssueText(first));
     const openSettings = vscode.l10n.t('Open Settings');
     const showLog = vscode.l10n.t('Show Log');
     void vscode.window.showWarningMessage(message, openSettings, showLog).then((choice) => {

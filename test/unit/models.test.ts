@@ -62,7 +62,7 @@ describe('user models (promptWorkbench.models)', () => {
 
   it('reports a setting that is not a list, keeping the catalogue', () => {
     const merged = mergeUserModels(builtIn, { id: 'x' });
-    assert.deepEqual(merged.issues, [{ where: 'promptWorkbench.models', message: 'must be a list of models' }]);
+    assert.deepEqual(merged.issues, [{ where: 'promptWorkbench.models', message: 'must be a list of models', code: 'notAList' }]);
     assert.equal(merged.models.length, builtIn.length);
   });
 });
@@ -81,7 +81,7 @@ describe('settings', () => {
   it('falls back from an unknown model with a clear issue', () => {
     const s = resolveSettings(builtIn, { ...raw, model: 'gpt-17' });
     assert.equal(s.model.id, 'gpt-4o');
-    assert.deepEqual(s.issues, [{ where: 'promptWorkbench.model', message: 'unknown model "gpt-17"; counting for "gpt-4o" instead' }]);
+    assert.deepEqual(s.issues, [{ where: 'promptWorkbench.model', message: 'unknown model "gpt-17"; counting for "gpt-4o" instead', code: 'unknownModel', args: ['gpt-17', 'gpt-4o'] }]);
   });
 
   it('keeps defaults for invalid values and names them', () => {

@@ -21,7 +21,10 @@ export interface GlossaryIssue {
   /** 1-based, when known. */
   line?: number;
   column?: number;
+  /** In English (logs, API); the extension words `code` with `args` in the user's language. */
   message: string;
+  code?: 'notJson' | 'notAList' | 'duplicateId' | 'noSuchRelated';
+  args?: string[];
   /** The workspace file it is in (URI string). */
   uri?: string;
 }
@@ -132,7 +135,7 @@ export function parseGlossaryFile(text: string, source: EntrySource): GlossaryLa
       const e = errors[0];
       const pos = e ? position(lineStarts(text), e.offset) : { line: 1, column: 1 };
       const what = e ? printParseErrorCode(e.error) : 'EmptyFile';
-      layer.issues.push({ where: source.label, path: '', ...pos, message: `not valid JSON (${what}); fix it and save`, ...(source.uri ? { uri: source.uri } : {}) });
+      layer.issues.push({ where: source.label, path: '', ...pos, message: `not valid JSON (${what}); fix it and save`, code: 'notJson', args: [what], ...(source.uri ? { uri: source.uri } : {}) });
       return layer;
     }
     data = getNodeValue(tree);
@@ -159,7 +162,7 @@ export function parseTermsSetting(value: unknown, source: EntrySource): Glossary
   if (value === undefined || value === null) return layer;
   const r = GlossaryTermsSettingSchema.safeParse(value);
   if (!r.success) {
-    layer.issues.push({ where: source.label, path: '', message: 'must be a list of terms like { "id": "my-term", "en": "…", "zh": "…", "definition": { "en": "…", "zh": "…" } }' });
+    layer.issues.push({ where: source.label, path: '', message: 'must be a list of terms like { "id": "my-term", "en": "…", "zh": "…", "definition": { "en": "…", "zh": "…" } }', code: 'notAList' });
     return layer;
   }
   collectEntries(layer, r.data, []);
@@ -183,7 +186,7 @@ export function parseBuiltIn(data: unknown, label = 'src/data/glossary.json'): {
       return;
     }
     if (seen.has(r.data.id)) {
-      issues.push({ where: label, path: pathText(['entries', i, 'id']), message: `duplicate id "${r.data.id}"` });
+      issues.push({ where: label, path: pathText(['entries', i, 'id']), message: `duplicate id "${r.data.id}"`, code: 'duplicateId', args: [r.data.id] });
       return;
     }
     seen.add(r.data.id);
@@ -191,7 +194,7 @@ export function parseBuiltIn(data: unknown, label = 'src/data/glossary.json'): {
   });
   for (const e of entries) {
     e.related.forEach((id, k) => {
-      if (!seen.has(id)) issues.push({ where: label, path: pathText(['entries', entries.indexOf(e), 'related', k]), message: `no entry with id "${id}"` });
+      if (!seen.has(id)) issues.push({ where: label, path: pathText(['entries', entries.indexOf(e), 'related', k]), message: `no entry with id "${id}"`, code: 'noSuchRelated', args: [id] });
     });
   }
   return { entries, issues };
