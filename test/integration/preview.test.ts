@@ -81,6 +81,26 @@ describe('prompt preview', function () {
     assert.equal(pw.preview!.timings().updates.some((t) => t.totalMs !== undefined), true);
   });
 
+  it('does no work while the preview is hidden behind another tab, and catches up when shown again', async () => {
+    const uri = tempFile('hidden.prompt.hbs', FEW_SHOT);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('promptWorkbench.openPreviewToSide');
+    const shown = await settled((x) => x.text === FEW_SHOT_EXPECTED, 'the rendered prompt');
+    // Another editor in the preview's group hides it (JSON: not a prompt, so the preview does not follow it).
+    const other = await vscode.workspace.openTextDocument({ language: 'json', content: '{}' });
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two });
+    await waitFor(state, (x) => !x.visible, 'the preview hidden');
+    await editor.edit((e) => e.insert(new vscode.Position(editor.document.lineCount, 0), 'Hidden edit.\n'));
+    await new Promise((r) => setTimeout(r, 800)); // well past the 150 ms debounce
+    const hidden = await state();
+    assert.equal(hidden.seq, shown.seq, 'no render, count or post for a hidden preview');
+    assert.equal(hidden.text, FEW_SHOT_EXPECTED);
+    // Closing the other editor shows the preview again; it renders the edit made meanwhile.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const expected = `${FEW_SHOT_EXPECTED}Hidden edit.\n`;
+    const back = await settled((x) => x.visible && x.text === expected, 'the edit once the preview shows again');
+    assert.equal(back.tokens, referenceCount('o200k_base', expected));
+  });
   it('shows a template error with its line, keeps the last good render marked stale, and recovers', async () => {
     const uri = tempFile('broken.prompt.hbs', FEW_SHOT);
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));

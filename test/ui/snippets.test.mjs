@@ -72,14 +72,20 @@ async function acceptSuggestion(page, snippet) {
 
 /** Types the prefix, accepts the completion, presses Tab once per tab stop and types FINAL. */
 async function insertByPrefix(page, snippet) {
-  await clearEditor(page);
-  await page.keyboard.type(snippet.prefix);
-  await acceptSuggestion(page, snippet);
   const firstLine = expandSnippet(snippet.body).text.split('\n')[0];
-  await page.waitForFunction((text) => {
-    const el = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
-    return !!el && el.textContent.replace(/\u00a0/g, ' ').includes(text.slice(0, 20));
-  }, firstLine, { timeout: 15_000 });
+  // The suggest widget can close between reading its focused row and the Enter that accepts it
+  // (Enter then types a line break): start again from an empty editor, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await clearEditor(page);
+    await page.keyboard.type(snippet.prefix);
+    await acceptSuggestion(page, snippet);
+    const inserted = await page.waitForFunction((text) => {
+      const el = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
+      return !!el && el.textContent.replace(/\u00a0/g, ' ').includes(text.slice(0, 20));
+    }, firstLine, { timeout: 5_000 }).then(() => true, () => false);
+    if (inserted) break;
+    if (attempt === 3) throw new Error(`${snippet.prefix}: the snippet's first line never appeared (editor: ${JSON.stringify(await readEditorText(page))})`);
+  }
   for (let i = 0; i < expandSnippet(snippet.body).stops.length; i++) {
     await page.keyboard.press('Tab');
     await page.waitForTimeout(60);

@@ -129,6 +129,8 @@ export class PreviewPanel implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private dirty = false;
+  /** An update was skipped while the panel was hidden (behind another tab): due when it shows again. */
+  private missedWhileHidden = false;
   /** Generation of the source/model: token work for an older one stops. */
   private generation = 0;
 
@@ -166,6 +168,7 @@ export class PreviewPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false; // the page reloads when shown again
+        else if (this.missedWhileHidden) this.schedule(0);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length === 0) return;
@@ -287,6 +290,12 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private request(): void {
+    // Nobody sees a hidden panel: render, count and post only once it is shown again.
+    if (!this.panel.visible) {
+      this.missedWhileHidden = true;
+      return;
+    }
+    this.missedWhileHidden = false;
     if (this.running) {
       this.dirty = true;
       this.deps.pipeline.abortSlowRender();
@@ -582,6 +591,7 @@ export class PreviewPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready': {
         this.ready = true;
+        if (this.missedWhileHidden) this.schedule(0);
         this.sentText = undefined;
         this.post({ type: 'init', labels: labels(), lang: vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en', tokenView: this.tokenView, locked: this.locked });
         this.postModels();
