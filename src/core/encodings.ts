@@ -223,11 +223,20 @@ type Built = { encoding: Encoding; api: GptEncodingApi };
 function* build(name: EncodingName, slices: Iterable<unknown>): Generator<void, Built> {
   const { size } = TABLES[name];
   const table = yield* buildTable(name, slices, size);
+  yield;
   const encoder = requireEncoder();
   yield;
   const built = makeEncoding(name, table, encoder);
   yield;
-  // The first encode compiles the split regex and warms the merge code: a step of its own.
+  // V8 compiles the split regex on its first use (a few ms for o200k_base's): a step of its own…
+  const regex = built.api.bytePairEncodingCoreProcessor?.tokenSplitRegex;
+  if (regex instanceof RegExp) {
+    regex.lastIndex = 0;
+    regex.exec('Prompt 提示 🙂');
+    regex.lastIndex = 0;
+  }
+  yield;
+  // …then the first encode warms the merge code: another.
   const probe = 'Prompt 提示 🙂';
   if (built.api.decode(built.api.encode(probe, PLAIN_TEXT)) !== probe) throw new Error(`${name}: the token table does not round-trip; reinstall the extension`);
   return built;
