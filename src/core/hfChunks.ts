@@ -79,7 +79,7 @@ function preTokenizerProblem(p: unknown): string | undefined {
 export function chunkPolicy(json: unknown): ChunkPolicy {
   if (!isObject(json)) return { byLines: false, reason: 'it is not a tokenizer.json object' };
   const model = json.model;
-  if (!isObject(model) || (model.type !== undefined && model.type !== 'BPE')) return { byLines: false, reason: 'its model is not BPE' };
+  if (!isObject(model) || model.type !== 'BPE') return { byLines: false, reason: 'its model is not BPE' };
   if (model.dropout !== undefined && model.dropout !== null && model.dropout !== 0) return { byLines: false, reason: 'its BPE has dropout' };
   const added = Array.isArray(json.added_tokens) ? json.added_tokens : [];
   for (const t of added) {
