@@ -4,6 +4,7 @@
  * file changes on disk; released when no setting names it any more. A file that cannot be used is
  * reported once (model, file, reason) and that model falls back to its ≈ estimate.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -31,6 +32,16 @@ export function resolveTokenizerPath(written: string): string | { error: string 
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') return { error: vscode.l10n.t('a relative path needs an open folder; use an absolute path') };
   return path.join(folder.uri.fsPath, p);
+}
+
+/** Size and modification time: whether a file is still the one loaded earlier ('' if it cannot be read). */
+function fileStamp(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Why a tokenizer file cannot be used, in the user's language (the tokenizer process reports it in English, with its variable parts). */
@@ -67,6 +78,11 @@ export class TokenizerFilesService implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private readonly reported = new Set<string>();
   private started = false;
+  /**
+   * The tokenizer that `check` just loaded, kept for a minute: `Prompt: Use Tokenizer File…` checks
+   * a file and then names it in a setting, and loading it a second time would cost another 0.5–2 s.
+   */
+  private spare: { file: string; stamp: string; worker: TokenizerWorker; timer: ReturnType<typeof setTimeout> } | undefined;
 
   /** Nothing is loaded until a count asks for a model's tokenizer (activation stays cheap). */
   constructor(private readonly settings: SettingsService, private readonly workerScript: string) {
@@ -133,8 +149,38 @@ export class TokenizerFilesService implements vscode.Disposable {
   }
 
   private startWorker(file: string): TokenizerWorker {
+    const spare = this.takeSpare(file);
+    if (spare) {
+      log().info(`Using tokenizer ${file} as loaded to check it.`);
+      return spare;
+    }
     log().info(`Loading tokenizer ${file}…`);
     return new TokenizerWorker(file, this.workerScript);
+  }
+
+  private keepSpare(file: string, worker: TokenizerWorker): void {
+    this.dropSpare();
+    this.spare = { file: path.resolve(file), stamp: fileStamp(file), worker, timer: setTimeout(() => this.dropSpare(), 60_000) };
+  }
+
+  /** The spare tokenizer if it is of this file and the file has not changed since. */
+  private takeSpare(file: string): TokenizerWorker | undefined {
+    const spare = this.spare;
+    if (!spare || spare.file !== path.resolve(file)) return undefined;
+    clearTimeout(spare.timer);
+    this.spare = undefined;
+    if (spare.stamp === '' || spare.stamp !== fileStamp(file)) {
+      spare.worker.dispose();
+      return undefined;
+    }
+    return spare.worker;
+  }
+
+  private dropSpare(): void {
+    if (!this.spare) return;
+    clearTimeout(this.spare.timer);
+    this.spare.worker.dispose();
+    this.spare = undefined;
   }
 
   private watch(handle: Handle): void {
@@ -223,22 +269,26 @@ export class TokenizerFilesService implements vscode.Disposable {
     return tokenizer;
   }
 
-  /** Loads `file` once in a throw-away worker to check that it is a usable tokenizer. */
+  /**
+   * Loads `file` in a tokenizer process of its own to check that it is a usable tokenizer. A usable
+   * one is kept for a minute, for the setting that names it next (see `spare`).
+   */
   async check(file: string): Promise<{ ok: true; vocabularySize: number; loadMs: number } | { ok: false; error: string }> {
     const worker = new TokenizerWorker(file, this.workerScript);
     try {
       const info = await worker.ready;
       await worker.count('check 检查');
+      this.keepSpare(file, worker);
       return { ok: true, vocabularySize: info.vocabularySize, loadMs: info.loadMs };
     } catch (e) {
+      worker.dispose();
       log().warn(`Tokenizer ${file} cannot be used: ${(e as Error).message}`);
       return { ok: false, error: describeTokenizerProblem(e) };
-    } finally {
-      worker.dispose();
     }
   }
 
   dispose(): void {
+    this.dropSpare();
     for (const handle of this.handles.values()) this.close(handle);
     this.handles.clear();
     this.subscription.dispose();

