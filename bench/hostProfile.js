@@ -94,23 +94,6 @@ class ThreadClock {
   }
 }
 
-/** CPU time (ms) of each of this process's threads by thread id, or undefined without /proc. Takes ~0.5 ms. */
-function threadCpuTimes() {
-  try {
-    const out = new Map();
-    for (const tid of fs.readdirSync('/proc/self/task')) {
-      try {
-        out.set(tid, Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ')[0]) / 1e6);
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The part of a profile between fromUs and toUs (on the profile's clock). */
 function trimProfile(profile, fromUs, toUs) {
   const samples = [];
@@ -348,4 +331,4 @@ function childProcessCpuTimes(marker) {
   }
 }
 
-module.exports = { HostProfiler, ThreadClock, analyseProfile, threadCpuTimes, childProcessCpuTimes, trimProfile, nowUs };
+module.exports = { HostProfiler, ThreadClock, analyseProfile, childProcessCpuTimes, trimProfile, nowUs };

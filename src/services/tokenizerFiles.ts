@@ -167,12 +167,12 @@ export class TokenizerFilesService implements vscode.Disposable {
   private takeSpare(file: string): TokenizerWorker | undefined {
     const spare = this.spare;
     if (!spare || spare.file !== path.resolve(file)) return undefined;
-    clearTimeout(spare.timer);
-    this.spare = undefined;
     if (spare.stamp === '' || spare.stamp !== fileStamp(file)) {
-      spare.worker.dispose();
+      this.dropSpare();
       return undefined;
     }
+    clearTimeout(spare.timer);
+    this.spare = undefined;
     return spare.worker;
   }
 
@@ -191,7 +191,7 @@ export class TokenizerFilesService implements vscode.Disposable {
       (info) => {
         if (generation !== handle.generation) return;
         handle.state = 'ready';
-        log().info(`Loaded tokenizer ${handle.file} in ${info.loadMs.toFixed(0)} ms (${info.vocabularySize} tokens${info.withConfig ? ', with tokenizer_config.json' : ''}; worker heap ${(info.heapUsed / 1048576).toFixed(0)} MB; ${info.byLines ? 'an edit re-encodes only the lines it changed' : `every count encodes the whole text: ${info.wholeTextReason}`}).`);
+        log().info(`Loaded tokenizer ${handle.file} in ${info.loadMs.toFixed(0)} ms (${info.vocabularySize} tokens${info.withConfig ? ', with tokenizer_config.json' : ''}; tokenizer process heap ${(info.heapUsed / 1048576).toFixed(0)} MB; ${info.byLines ? 'an edit re-encodes only the lines it changed' : `every count encodes the whole text: ${info.wholeTextReason}`}).`);
         this.emitter.fire();
       },
       (err: Error) => {

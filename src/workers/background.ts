@@ -2,29 +2,11 @@
  * Lowers CPU priority for work that must never compete with the extension host's thread, which
  * VS Code needs for every keystroke (on a 2-core machine the host otherwise waits for a CPU while a
  * tokenizer loads or counts). Nice 19, the lowest: measured on 2 cores, the host's thread waited
- * >16 ms for a CPU 1–2 times per 30 keystrokes with a worker at nice 10, 0–1 times at 19, with the
- * same count latency. Elsewhere, or if it is not allowed, nothing changes.
+ * >16 ms for a CPU 1–2 times per 30 keystrokes with the tokenizer at nice 10, 0–1 times at 19,
+ * with the same count latency. Elsewhere, or if it is not allowed, nothing changes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-
-/**
- * Lowers the calling worker thread (on Linux each thread has its own nice value). Never applied to
- * a main thread: called there, it changes nothing (it would lower the whole extension host).
- * Returns the nice value now in effect for this thread, or undefined when it was left as it was.
- */
-export function runInBackground(nice = 19): number | undefined {
-  if (isMainThread || process.platform !== 'linux') return undefined;
-  try {
-    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop()); // "<pid>/task/<tid>"
-    if (!Number.isInteger(tid) || tid <= 0 || tid === process.pid) return undefined;
-    os.setPriority(tid, Math.max(os.getPriority(tid), nice));
-    return os.getPriority(tid);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Lowers this whole process: for the tokenizer process (src/workers/hfWorker.ts), which is started

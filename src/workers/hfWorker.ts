@@ -10,7 +10,7 @@
  * Bundled as dist/hfWorker.js.
  */
 import { getHeapStatistics } from 'node:v8';
-import { type FromWorker, ToWorkerSchema } from '../core/hfProtocol';
+import { type FromWorker, ToWorkerSchema, type WorkerProblem } from '../core/hfProtocol';
 import { type LoadedTokenizer, loadTokenizerFile, TokenizerFileError } from '../core/hfTokenizer';
 import { runProcessInBackground } from './background';
 
@@ -22,6 +22,12 @@ const post = (message: FromWorker): void => {
 };
 const file = process.argv[2] ?? '';
 const heapUsed = (): number => getHeapStatistics().used_heap_size;
+
+/** What went wrong, for a loadError or countError message; `fallback` when it is not one of ours. */
+function failure(e: unknown, fallback: WorkerProblem): { problem: WorkerProblem; message: string; args: string[] } {
+  const message = e instanceof Error ? e.message : String(e);
+  return e instanceof TokenizerFileError ? { problem: e.problem, message, args: e.args } : { problem: fallback, message, args: [message] };
+}
 
 let tokenizer: LoadedTokenizer | undefined;
 try {
@@ -37,9 +43,7 @@ try {
     wholeTextReason: chunking.byLines ? undefined : chunking.reason,
   });
 } catch (e) {
-  const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof TokenizerFileError) post({ type: 'loadError', problem: e.problem, message, args: e.args });
-  else post({ type: 'loadError', problem: 'unsupported', message, args: [message] });
+  post({ type: 'loadError', ...failure(e, 'unsupported') });
 }
 
 process.on('message', (raw: unknown) => {
@@ -59,8 +63,6 @@ process.on('message', (raw: unknown) => {
     const tokens = tokenizer.count(msg.text);
     post({ type: 'counted', id: msg.id, tokens, ms: performance.now() - started });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof TokenizerFileError) post({ type: 'countError', id: msg.id, problem: e.problem, message, args: e.args });
-    else post({ type: 'countError', id: msg.id, problem: 'countFailed', message, args: [message] });
+    post({ type: 'countError', id: msg.id, ...failure(e, 'countFailed') });
   }
 });

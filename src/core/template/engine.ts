@@ -19,8 +19,10 @@ export type WorkerResponse =
   | { id: number; ok: true; result: TemplateCheck | RenderResult }
   | { id: number; ok: false; error: string };
 
-/** The envelope of a worker's answer (the result inside is built by our own check/render code). */
-/** Built on the first render, not when the extension loads. */
+/**
+ * The envelope of a worker's answer (the result inside is built by our own check/render code);
+ * built on the first render, not when the extension loads.
+ */
 const responseSchema = lazy(() =>
   z.union([
     z.object({ id: z.number(), ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
