@@ -4,7 +4,7 @@
  * texts to count. No `vscode` here, so unit tests drive real tokenizer processes in plain Node.
  */
 import type { ChildProcess } from 'node:child_process';
-import { FromWorkerSchema, type ToWorker, type WorkerProblem } from './hfProtocol';
+import { fromWorkerSchema, type ToWorker, type WorkerProblem } from './hfProtocol';
 
 /** The last line a process wrote to stderr that says something, for a crash message. */
 function lastLine(text: string): string {
@@ -57,7 +57,7 @@ export class TokenizerWorker {
     this.ready = new Promise<LoadInfo>((resolve, reject) => (settle = { resolve, reject }));
     this.ready.catch(() => undefined); // a load failure is reported through `ready` to whoever awaits it
     this.child.on('message', (raw: unknown) => {
-      const parsed = FromWorkerSchema.safeParse(raw);
+      const parsed = fromWorkerSchema().safeParse(raw);
       if (!parsed.success) return;
       const msg = parsed.data;
       switch (msg.type) {

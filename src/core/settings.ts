@@ -4,16 +4,23 @@
  */
 import * as z from 'zod/mini';
 import './zod';
+import { lazy } from './lazy';
 import { mergeUserModels, type Model, type SettingIssue, zodIssues } from './models';
 
 export const SECTION = 'promptWorkbench';
 
 export const DEFAULT_LANGUAGES = ['markdown', 'plaintext', 'handlebars', 'prompt', 'instructions'];
 
-const LanguagesSchema = z.array(z.string().check(z.trim(), z.minLength(1))).check(z.maxLength(200));
-const ExpectedOutputSchema = z.int().check(z.nonnegative(), z.lte(10_000_000));
-const LiveLimitSchema = z.int().check(z.positive());
-const TokenizerFilesSchema = z.record(z.string().check(z.trim(), z.minLength(1)), z.string().check(z.trim(), z.minLength(1)));
+/** Built on first use, not when the bundle loads. */
+const schemas = lazy(() => {
+  const name = () => z.string().check(z.trim(), z.minLength(1));
+  return {
+    languages: z.array(name()).check(z.maxLength(200)),
+    expectedOutput: z.int().check(z.nonnegative(), z.lte(10_000_000)),
+    liveLimit: z.int().check(z.positive()),
+    tokenizerFiles: z.record(name(), name()),
+  };
+});
 
 export interface RawSettings {
   model: unknown;
@@ -57,16 +64,18 @@ function checked<T>(schema: z.ZodMiniType<T>, value: unknown, fallback: T, where
  * activation), without the model catalogue that resolveSettings builds. Problems go to `issues`.
  */
 export function resolveLanguages(raw: unknown, issues: SettingIssue[] = []): string[] {
-  return checked(LanguagesSchema, raw, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
+  // The default (what VS Code returns when nobody set it) is known to be valid: activation then builds no schema.
+  if (Array.isArray(raw) && raw.length === DEFAULT_LANGUAGES.length && raw.every((l, i) => l === DEFAULT_LANGUAGES[i])) return [...DEFAULT_LANGUAGES];
+  return checked(schemas().languages, raw, DEFAULT_LANGUAGES, `${SECTION}.languages`, issues);
 }
 
 export function resolveSettings(builtIn: readonly Model[], raw: RawSettings): Settings {
   const merged = mergeUserModels(builtIn, raw.models, `${SECTION}.models`);
   const issues = [...merged.issues];
   const languages = resolveLanguages(raw.languages, issues);
-  const expectedOutputTokens = checked(ExpectedOutputSchema, raw.expectedOutputTokens, DEFAULTS.expectedOutputTokens, `${SECTION}.expectedOutputTokens`, issues);
-  const liveCountLimit = checked(LiveLimitSchema, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
-  const tokenizerFiles = checked(TokenizerFilesSchema, raw.tokenizerFiles, {}, `${SECTION}.tokenizerFiles`, issues);
+  const expectedOutputTokens = checked(schemas().expectedOutput, raw.expectedOutputTokens, DEFAULTS.expectedOutputTokens, `${SECTION}.expectedOutputTokens`, issues);
+  const liveCountLimit = checked(schemas().liveLimit, raw.liveCountLimit, DEFAULTS.liveCountLimit, `${SECTION}.liveCountLimit`, issues);
+  const tokenizerFiles = checked(schemas().tokenizerFiles, raw.tokenizerFiles, {}, `${SECTION}.tokenizerFiles`, issues);
   for (const id of Object.keys(tokenizerFiles)) {
     if (!merged.models.some((m) => m.id === id)) issues.push({ where: `${SECTION}.tokenizerFiles.${id}`, message: `no model has the id "${id}"; add it to ${SECTION}.models or use a catalogue id`, code: 'noModelForFile', args: [id] });
   }

@@ -10,7 +10,7 @@
  * Bundled as dist/hfWorker.js.
  */
 import { getHeapStatistics } from 'node:v8';
-import { type FromWorker, ToWorkerSchema, type WorkerProblem } from '../core/hfProtocol';
+import { type FromWorker, toWorkerSchema, type WorkerProblem } from '../core/hfProtocol';
 import { type LoadedTokenizer, loadTokenizerFile, TokenizerFileError } from '../core/hfTokenizer';
 import { runProcessInBackground } from './background';
 
@@ -47,7 +47,7 @@ try {
 }
 
 process.on('message', (raw: unknown) => {
-  const parsed = ToWorkerSchema.safeParse(raw);
+  const parsed = toWorkerSchema().safeParse(raw);
   if (!parsed.success) return;
   const msg = parsed.data;
   if (msg.type === 'stats') {

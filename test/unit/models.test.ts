@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import catalogueJson from '../../src/data/models.json';
 import { costOf, estimateTokens, formatInt, formatPercent, formatUsd } from '../../src/core/cost';
-import { mergeUserModels, parseCatalogue } from '../../src/core/models';
-import { DEFAULT_LANGUAGES, resolveSettings } from '../../src/core/settings';
+import { mergeUserModels, parseCatalogue, type SettingIssue } from '../../src/core/models';
+import { DEFAULT_LANGUAGES, resolveLanguages, resolveSettings } from '../../src/core/settings';
 import { tokenizerFor } from '../../src/core/tokenizer';
 
 const catalogue = parseCatalogue(catalogueJson);
@@ -89,6 +91,20 @@ describe('settings', () => {
     assert.deepEqual(s.languages, DEFAULT_LANGUAGES);
     assert.equal(s.expectedOutputTokens, 500);
     assert.deepEqual(s.issues.map((i) => i.where), ['promptWorkbench.languages', 'promptWorkbench.expectedOutputTokens', 'promptWorkbench.liveCountLimit']);
+  });
+
+  it('takes the default language list as it is, and still checks any other list', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const declared = manifest.contributes.configuration.properties['promptWorkbench.languages'].default;
+    // VS Code hands back package.json's default when nobody set the setting: the list activation takes without a schema.
+    assert.deepEqual(declared, DEFAULT_LANGUAGES);
+    const issues: SettingIssue[] = [];
+    assert.deepEqual(resolveLanguages(declared, issues), DEFAULT_LANGUAGES);
+    assert.deepEqual(resolveLanguages([' markdown ', 'go'], issues), ['markdown', 'go']);
+    assert.deepEqual(issues, []);
+    const blank: SettingIssue[] = [];
+    assert.deepEqual(resolveLanguages([...DEFAULT_LANGUAGES.slice(0, 4), ' '], blank), DEFAULT_LANGUAGES);
+    assert.deepEqual(blank.map((i) => i.where), ['promptWorkbench.languages[4]']);
   });
 
   it('can choose a user model', () => {

@@ -5,14 +5,18 @@
  */
 import * as z from 'zod/mini';
 import '../zod';
+import { lazy } from '../lazy';
 
-const SnippetSchema = z.object({
-  prefix: z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
-  body: z.union([z.string(), z.array(z.string())]),
-  description: z.optional(z.string()),
-  scope: z.optional(z.string()),
+/** Built on first use, not when the bundle loads. */
+const snippetFileSchema = lazy(() => {
+  const snippet = z.object({
+    prefix: z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
+    body: z.union([z.string(), z.array(z.string())]),
+    description: z.optional(z.string()),
+    scope: z.optional(z.string()),
+  });
+  return z.record(z.string(), snippet);
 });
-const SnippetFileSchema = z.record(z.string(), SnippetSchema);
 
 export interface PromptSnippet {
   /** The snippet's name (its key in the file). */
@@ -41,7 +45,7 @@ export function parseSnippetFile(text: string, language: string, source = 'snipp
   } catch (e) {
     throw new Error(`${source}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const parsed = SnippetFileSchema.safeParse(data);
+  const parsed = snippetFileSchema().safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new Error(`${source}: ${first.path.map(String).join('.')}: ${first.message}`);

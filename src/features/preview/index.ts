@@ -45,7 +45,7 @@ export interface PreviewFeature {
   readonly api: PreviewApi;
 }
 
-const UriArg = z.object({ scheme: z.string(), path: z.string() });
+const uriArg = lazy(() => z.object({ scheme: z.string(), path: z.string() }));
 /** The last preview's document and lock, per workspace (restores the panel when the page's saved state was not flushed). */
 const LAST_KEY = 'promptWorkbench.preview.last';
 
@@ -59,7 +59,7 @@ function asUri(arg: unknown): vscode.Uri | undefined {
     }
   }
   // A URI that went through JSON (a command link).
-  if (UriArg.safeParse(arg).success) return vscode.Uri.from(arg as vscode.Uri);
+  if (uriArg().safeParse(arg).success) return vscode.Uri.from(arg as vscode.Uri);
   return undefined;
 }
 
