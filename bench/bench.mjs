@@ -267,13 +267,28 @@ const steps = hostResult?.activationParts?.steps ? Object.entries(hostResult.act
 if (act.length) console.log(`activation in VS Code ${hostResult.vscode}: ${actSummary} (load + activate: ${parts.join(', ')}; activate's steps in the last run: ${steps}); first count of a 200 KB document after opening: ${first.join(', ')} ms; from the editor event: ${fromEditor.join(', ')} ms; first count after activation (cold, o200k_base loaded meanwhile): ${cold.join(', ')} ms`);
 if (act.length) console.log(`counting 200 KB in the extension host: ${hostCount} ms`);
 if (markdownWho.length) console.log(`first 200 KB markdown of the session, editor active → count, who used the thread (profiled): ${markdownWho.join('; ')} ms`);
-if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms; keystroke→status p50 ${ms(hostResult.hfKeystrokeP50Ms)} / p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms; longest stall while loading ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms`);
-// Whose code held the host's thread (bench/hostProfile.js): per run, per phase.
+if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms; another document's ${ms(hostResult.hfOpenExactCount100KbMs)} ms; keystroke→status p50 ${ms(hostResult.hfKeystrokeP50Ms)} / p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms; longest stall while loading ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms`);
+// Whose code held the host's thread (bench/hostProfile.js): per run, per phase (bench/activation-suite.js).
+const HOST_PHASES = [
+  ['openNoFile', 'opening the 100 KB Chinese document, no tokenizer file yet'],
+  ['hfLoad', 'tokenizer file set: load + first count of the open document'],
+  ['hfTyping', 'typing (tokenizer file)'],
+  ['hfOpen', 'opening another 100 KB document (tokenizer loaded, text it has not seen)'],
+  ['baselineOpen', 'opening another 100 KB document (no tokenizer file)'],
+  ['baselineTyping', 'typing (no tokenizer file)'],
+];
+/** Stalls over 16 ms and the seconds measured, summed over runs, for phases with and without the tokenizer. */
+const stallRate = (runs, names) => {
+  let stalls = 0;
+  let spanMs = 0;
+  for (const a of runs) for (const n of names) if (a.hostProfile[n]) { stalls += a.hostProfile[n].stallsOverBudget; spanMs += a.hostProfile[n].spanMs; }
+  return { stalls, seconds: spanMs / 1000 };
+};
 const profiled = activations.filter((a) => a.hostProfile);
 /** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
 const stallSplit = (p) => {
   const sum = (k) => ms(p.stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
-  return `on a CPU ${sum('onCpuMs')} / waiting for one ${sum('waitingForCpuMs')} / blocked ${sum('blockedMs')} ms`;
+  return `on a CPU ${sum('onCpuMs')} / waiting for one ${sum('waitingForCpuMs')} / blocked ${sum('blockedMs')} ms; all CPUs busy ${sum('allCpusBusyMs')} ms, the tokenizer's main thread ${sum('tokenizerMainThreadMs')} ms`;
 };
 const stallTimes = (p) => (p.stalls.length ? `${ms(p.stalls.reduce((x, g) => x + g.ms, 0))} ms: ${stallSplit(p)}` : 'none');
 const stretch = (s) => `${ms(s.ms)} ms (${ms(s.sampledMs)} sampled)`;
@@ -288,7 +303,8 @@ const topSelf = (t) => t.topSelf.map((f) => `${f.fn} ${ms(f.ms)} ms [${f.categor
 for (const [i, a] of profiled.entries()) {
   const hp = a.hostProfile;
   console.log(`host profile, run ${i + 1}:`);
-  for (const [name, label] of [['hfLoad', 'tokenizer load + open'], ['hfTyping', 'typing (tokenizer file)'], ['baselineOpen', 'open (no tokenizer file)'], ['baselineTyping', 'typing (no tokenizer file)']]) {
+  for (const [name, label] of HOST_PHASES) {
+    if (!hp[name]) continue;
     console.log(`  ${label}: ${phaseLine(hp[name])}`);
     console.log(`    top self time in the longest task: ${topSelf(hp[name].longestTask)}`);
   }
@@ -313,12 +329,18 @@ function hostProfileLines(runs) {
   const over = (name) => `${each((p) => p[name].stallsOverBudget)}, at most ${each((p) => ms(p[name].oursInStallsOverBudgetMaxMs))} ms of our code in any one; in them (summed) the thread was ${each((p) => (p[name].stalls.length ? stallSplit(p[name]) : '–'))}`;
   const thread = (name) => `its thread waited for a CPU ${each((p) => ms(p[name].thread.waitingForCpuMs))} ms in all; its other threads used ${each((p) => ms(p[name].thread.otherThreadsCpuMs))} ms of CPU`;
   const last = runs[runs.length - 1].hostProfile;
+  const rate = (r, names) => {
+    const { stalls, seconds } = stallRate(r, names);
+    return `${stalls} in ${ms(seconds)} s (${(stalls / seconds).toFixed(2)} per s)`;
+  };
   const lines = [
     `- Whose code held the extension host's thread, per run (bench/hostProfile.js): a CPU profile of that thread taken in the host with node:inspector (a sample every ~${ms(last.hfTyping.medianIntervalMs)} ms) and the thread's time on a CPU, waiting for one, or blocked (Linux schedstat). `
       + 'Ours = a sample with Prompt Workbench\'s code on its stack (garbage collection is never counted as ours). A task = consecutive samples that are not idle, with any unsampled time between two of them; "sampled" leaves that time out. '
-      + `Loading the tokenizer and opening the document: ${phase('hfLoad')}. Typing the 30 keystrokes: ${phase('hfTyping')}.`,
-    `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded: ${over('hfLoad')}. While typing: ${over('hfTyping')}.`,
-    `- Baseline, the same document and keystrokes without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening: ${phase('baselineOpen')}. Typing: ${phase('baselineTyping')}. Stalls over 16 ms while typing: ${over('baselineTyping')}.`,
+      + `Setting the tokenizer file (load + first count of the open 100 KB document): ${phase('hfLoad')}. Typing the 30 keystrokes: ${phase('hfTyping')}.`,
+    `- The 100 KB Chinese document opened before the tokenizer file was set (VS Code sends, lays it out and renders it; deepseek-chat's ≈ estimate): ${phase('openNoFile')}. Stalls over 16 ms: ${over('openNoFile')}.`,
+    `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded and counted the open document: ${over('hfLoad')}. While typing: ${over('hfTyping')}. Opening another 100 KB document with the tokenizer loaded (${phase('hfOpen')}): ${over('hfOpen')}.`,
+    `- Baseline without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening another 100 KB document: ${phase('baselineOpen')}; stalls over 16 ms: ${over('baselineOpen')}. Typing the same 30 keystrokes: ${phase('baselineTyping')}; stalls over 16 ms: ${over('baselineTyping')}.`,
+    `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rate(runs, ['hfLoad', 'hfTyping', 'hfOpen'])}; without one (the openings and typing without a file) ${rate(runs, ['openNoFile', 'baselineOpen', 'baselineTyping'])}.`,
   ];
   if (last.hfTyping.thread) {
     lines.push(`- CPU taken beside the host's thread while typing (each busy thread takes a CPU from it on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, and the tokenizer process ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms (loading: ${each((p) => ms(p.hfLoad.thread.tokenizerWorkerCpuMs ?? 0))} ms); without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);
@@ -353,7 +375,7 @@ const md = [
   markdownWho.length ? `- The session's first 200 KB markdown document, from its editor becoming active to its count, with a CPU profile of the host's thread (which slows everything down; owner = the innermost frame with a file): ${markdownWho.join('; ')} ms. The time of \`extension markdown-language-features\` is VS Code's markdown extension handling the new document on the same thread; later markdown documents of the same size take it far less (the line above).` : '',
   cold.length ? `- Cold start: from activation to the first count in the status bar, with o200k_base loaded in slices meanwhile: ${cold.join(', ')} ms.` : '',
   act.length ? `- Counting 200 KB (code) in the extension host, in 5 ms slices: ${hostCount} ms.` : '',
-  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in its own process), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file (load included); keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and the document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
+  act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in its own process), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file with the document open (load included); another 100 KB document of text it had not seen, from opening it to its exact count: ${ms(hostResult.hfOpenExactCount100KbMs)} ms; keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and counted, or another document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
   ...(profiled.length ? hostProfileLines(profiled) : []),
   '',
   'Open-model tokenizers, each in its own process (plain Node, outside VS Code). First count = a text none of whose lines was counted before; after an edit = the count after one character typed (median of 20 for 100 KB, 10 for 1 MB), round trip from the host included. "by lines": an edit re-encodes only the lines it changed (src/core/hfChunks.ts); Gemma 3\'s tokenizer makes line breaks tokens of their own, so it is not proven safe and counts the whole text.',
