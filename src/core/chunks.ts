@@ -41,7 +41,8 @@ const DIGIT = /\p{N}/u;
 const SPACE = /[\s\u0085]/u;
 const MARK = /\p{M}/u;
 
-function isLetterAt(text: string, i: number): boolean {
+/** A letter (Unicode L) starts at `i`; false inside a surrogate pair. Also used by src/core/hfChunks.ts. */
+export function isLetterAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
   if (c >= 0xdc00 && c <= 0xdfff) return false; // never split inside a surrogate pair

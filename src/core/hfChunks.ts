@@ -25,6 +25,7 @@
  * The property tests (test/unit/hfChunks.test.ts) check the sum against a whole-text count after
  * every one of many random edits, with the real tokenizer files.
  */
+import { isLetterAt } from './chunks';
 
 /** The Split patterns (exact strings from the tokenizer.json files) for which the rule above was checked. */
 export const KNOWN_SPLIT_PATTERNS: ReadonlySet<string> = new Set([
@@ -89,15 +90,6 @@ export function chunkPolicy(json: unknown): ChunkPolicy {
   }
   const problem = normalizerProblem(json.normalizer) ?? preTokenizerProblem(json.pre_tokenizer);
   return problem ? { byLines: false, reason: problem } : { byLines: true };
-}
-
-const LETTER = /\p{L}/u;
-
-function isLetterAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-  if (c >= 0xdc00 && c <= 0xdfff) return false;
-  return LETTER.test(String.fromCodePoint(text.codePointAt(i) ?? c));
 }
 
 /**

@@ -94,15 +94,20 @@ describe('line-by-line counting for open-model tokenizers (hfChunks)', function 
         const cache = new ChunkCountCache(whole, 200_000);
         let text = `${c.chinese.slice(0, 1500)}\n${c.english.slice(0, 1500)}\n${c.code.slice(0, 1000)}`;
         let encodedChars = 0;
+        let countedChars = 0;
         for (let i = 0; i < 400; i++) {
           text = randomEdit(text, rnd, pool);
           if (text.length > 8000) text = text.slice(0, 4000) + text.slice(text.length - 2000);
           const expected = whole(text);
           assert.equal(cache.count(text), expected, `edit ${i} (seed ${seed}): ${JSON.stringify(text.slice(0, 80))}…`);
           encodedChars += cache.last.encodedChars;
+          countedChars += text.length;
         }
-        // Each count encoded only a small part of the text (the chunks its edit changed).
-        assert.ok(encodedChars < 400 * 1500, `encoded ${encodedChars} characters over 400 counts`);
+        // The counts encoded only the chunks the edits changed: a share of what whole-text counts
+        // encode. Measured 17–20 % for these walks (16–40 % with other code in the corpus: indented
+        // code makes big chunks, as a chunk starts only at a line that begins with a letter).
+        // Without the cache it is 100 %.
+        assert.ok(encodedChars < countedChars / 2, `encoded ${encodedChars} of ${countedChars} characters counted over 400 edits`);
       });
 
       it('encodes only the chunk an edit changed in a 100 KB document', () => {
