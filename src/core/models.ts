@@ -133,7 +133,9 @@ export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, r
       issues.push(...zodIssues(here, partial.error));
       return;
     }
-    const base = models.get(partial.data.id);
+    const builtInBase = models.get(partial.data.id);
+    // New prices without a date of their own: the catalogue's date no longer says when they were checked.
+    const base = builtInBase && partial.data.price && partial.data.pricesCheckedOn === undefined ? { ...builtInBase, pricesCheckedOn: undefined } : builtInBase;
     const merged = schemas().ModelSchema.safeParse(base ? { ...base, ...partial.data, price: { ...base.price, ...partial.data.price } } : partial.data);
     if (!merged.success) {
       const extra = ' (a new model needs name, provider, tokenizer, price, contextWindow and maxOutputTokens)';

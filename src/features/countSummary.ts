@@ -36,6 +36,8 @@ export function factRows(f: CountFacts): Array<[string, string]> {
     [vscode.l10n.t('With {0} output tokens', formatInt(f.expectedOutputTokens, loc)), formatUsd(cost.withOutput, loc)],
     [vscode.l10n.t('Context window'), vscode.l10n.t('{0} of {1} tokens', formatPercent(cost.contextShare, loc), formatInt(f.model.contextWindow, loc))],
   ];
+  // Prices change: say how old the catalogue's are (a user's own prices have no date unless they give one).
+  if (f.model.pricesCheckedOn) rows.push([vscode.l10n.t('Prices checked on'), f.model.pricesCheckedOn]);
   return rows;
 }
 

@@ -22,6 +22,7 @@ describe('token counter in the status bar', () => {
     assert.ok(!status.text.includes('≈'));
     assert.match(status.tooltip, /o200k_base/);
     assert.match(status.tooltip, /128,000/);
+    assert.match(status.tooltip, /Prices checked on\W+2025-10-01/);
   });
 
   it('updates as text is typed, including several cursors at once', async () => {

@@ -29,6 +29,7 @@ describe('journey: live token counter in code-server', function () {
     const tooltip = await readStatusBarTooltip(wb.page, STATUS_ITEM, { extensionId: EXTENSION_ID });
     assert.match(tooltip, /GPT-4o/);
     assert.match(tooltip, /o200k_base/);
+    assert.match(tooltip, /Prices checked on\W*2025-10-01/, 'says how old the prices are');
     await screenshot(wb.page, 'token-counter-open');
   });
 

@@ -62,6 +62,21 @@ describe('user models (promptWorkbench.models)', () => {
     assert.deepEqual([...merged.userIds].sort(), ['gpt-4o', 'my-gpt']);
   });
 
+  it('keeps the catalogue\'s price date unless the user sets prices without a date of their own', () => {
+    assert.equal(byId('gpt-4o').pricesCheckedOn, '2025-10-01');
+    const merged = mergeUserModels(builtIn, [
+      { id: 'gpt-4o', price: { input: 1 } },
+      { id: 'gpt-4o-mini', contextWindow: 1000 },
+      { id: 'claude-sonnet-4-5', price: { output: 12 }, pricesCheckedOn: '2026-11-01' },
+      { id: 'deepseek-chat', pricesCheckedOn: '1 November' },
+    ]);
+    const date = (id: string) => merged.models.find((m) => m.id === id)!.pricesCheckedOn;
+    assert.equal(date('gpt-4o'), undefined, 'new prices, no date: the catalogue\'s date would be wrong');
+    assert.equal(date('gpt-4o-mini'), byId('gpt-4o-mini').pricesCheckedOn, 'prices untouched');
+    assert.equal(date('claude-sonnet-4-5'), '2026-11-01');
+    assert.deepEqual(merged.issues.map((i) => i.where), ['promptWorkbench.models[3].pricesCheckedOn']);
+  });
+
   it('reports a setting that is not a list, keeping the catalogue', () => {
     const merged = mergeUserModels(builtIn, { id: 'x' });
     assert.deepEqual(merged.issues, [{ where: 'promptWorkbench.models', message: 'must be a list of models', code: 'notAList' }]);
