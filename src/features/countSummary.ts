@@ -54,6 +54,7 @@ export function plainSummary(f: CountFacts): string {
       ` · ${formatInt(f.characters, loc)} ${vscode.l10n.t('characters')} · ${f.model.id} (${f.exact ? f.tokenizerLabel : vscode.l10n.t('estimate')})`,
     vscode.l10n.t('Input {0}; with {1} output tokens {2}; {3} of the context window.', formatUsd(cost.input, loc), formatInt(f.expectedOutputTokens, loc), formatUsd(cost.withOutput, loc), formatPercent(cost.contextShare, loc)),
   ];
+  if (f.model.pricesCheckedOn) lines.push(vscode.l10n.t('Prices checked on {0}.', f.model.pricesCheckedOn));
   if (cost.contextShare > 1) lines.push(vscode.l10n.t('Warning: this is more than the model\'s context window.'));
   return lines.join('\n');
 }

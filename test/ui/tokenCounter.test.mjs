@@ -56,6 +56,7 @@ describe('journey: live token counter in code-server', function () {
     const expected = referenceCount('o200k_base', original + typed);
     const joined = notes.join('\n');
     assert.match(joined, new RegExp(`Selection: ${expected.toLocaleString('en')} tokens`), joined);
+    assert.match(joined, /Prices checked on 2025-10-01\./, joined);
     await screenshot(wb.page, 'count-tokens-command');
   });
 
