@@ -22,6 +22,16 @@
  *    with `\n` and goes on to a letter, and none looks behind: every piece ends at p or starts at
  *    or after it, and what starts at p does not depend on what comes before;
  *  - the model is BPE without dropout, which encodes each piece on its own.
+ *
+ * A second rule covers tokenizers in which a line break is an added token of its own (Gemma 3):
+ * added tokens are matched on the raw text first, longest first, and the text between two matches
+ * (a section) is normalized, pre-tokenized and encoded on its own. When `\n` is such a token
+ * (matched on the raw text), no added token has a `\n` followed by anything but `\n` and none
+ * takes the whitespace before it, a match always ends at p, so p starts a section in the whole
+ * text as in the chunk. Normalizers and pre-tokenizers then work section by section, which is
+ * the same in both — except Metaspace, which treats the first section of a text apart; it is not
+ * accepted, nor is anything but a Split on a plain string.
+ *
  * The property tests (test/unit/hfChunks.test.ts) check the sum against a whole-text count after
  * every one of many random edits, with the real tokenizer files.
  */
@@ -82,14 +92,45 @@ export function chunkPolicy(json: unknown): ChunkPolicy {
   const model = json.model;
   if (!isObject(model) || model.type !== 'BPE') return { byLines: false, reason: 'its model is not BPE' };
   if (model.dropout !== undefined && model.dropout !== null && model.dropout !== 0) return { byLines: false, reason: 'its BPE has dropout' };
-  const added = Array.isArray(json.added_tokens) ? json.added_tokens : [];
+  const added = (Array.isArray(json.added_tokens) ? json.added_tokens : []).filter((t): t is Json & { content: string } => isObject(t) && typeof t.content === 'string');
   for (const t of added) {
-    if (!isObject(t) || typeof t.content !== 'string') continue;
-    if (/[\r\n]/.test(t.content)) return { byLines: false, reason: `its added token ${JSON.stringify(t.content)} contains a line break` };
     if (t.lstrip === true) return { byLines: false, reason: `its added token ${JSON.stringify(t.content)} takes the whitespace before it` };
   }
+  const newlineToken = added.some((t) => t.content === '\n' && t.normalized !== true);
+  if (newlineToken) {
+    // The second rule: line breaks are tokens of their own.
+    const across = added.find((t) => /\n[^\n]/.test(t.content));
+    if (across) return { byLines: false, reason: `its added token ${JSON.stringify(across.content)} goes on after a line break` };
+    const problem = sectionNormalizerProblem(json.normalizer) ?? sectionPreTokenizerProblem(json.pre_tokenizer);
+    return problem ? { byLines: false, reason: problem } : { byLines: true };
+  }
+  const withBreak = added.find((t) => /[\r\n]/.test(t.content));
+  if (withBreak) return { byLines: false, reason: `its added token ${JSON.stringify(withBreak.content)} contains a line break` };
   const problem = normalizerProblem(json.normalizer) ?? preTokenizerProblem(json.pre_tokenizer);
   return problem ? { byLines: false, reason: problem } : { byLines: true };
+}
+
+/** Normalizers that work on each section alone, checked with Gemma 3 (the second rule). */
+function sectionNormalizerProblem(n: unknown): string | undefined {
+  if (n === null || n === undefined) return undefined;
+  if (!isObject(n)) return 'its normalizer is not an object';
+  if (n.type === 'NFC') return undefined;
+  if (n.type === 'Replace' && isObject(n.pattern) && typeof n.pattern.String === 'string' && typeof n.content === 'string') return undefined;
+  if (n.type === 'Sequence' && Array.isArray(n.normalizers)) {
+    for (const inner of n.normalizers) {
+      const p = sectionNormalizerProblem(inner);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  return `its normalizer ${String(n.type)} is not one checked to work line by line`;
+}
+
+/** No pre-tokenizer, or a Split on a plain string (Gemma 3's); Metaspace depends on a section's place in the text. */
+function sectionPreTokenizerProblem(p: unknown): string | undefined {
+  if (p === null || p === undefined) return undefined;
+  if (isObject(p) && p.type === 'Split' && isObject(p.pattern) && typeof p.pattern.String === 'string') return undefined;
+  return `its pre-tokenizer ${isObject(p) ? String(p.type) : ''} is not one checked to work line by line`;
 }
 
 /**

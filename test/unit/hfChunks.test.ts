@@ -12,6 +12,7 @@ const INSERTS = [
   '\n', '\n\n', '\r\n', '\n\n\n', ' \n', '\t\n', '\nWord', '\nthe', '\n中文', '\n你好，世界。', '\nÉcole', '\n/path', '\n//', '\n- item',
   'a', 'Z', ' ', '  ', '中', '。', '，', '😀', '👩🏽‍💻', '\u0301', 'e\u0301', '\u1100\u1161', '\n\u1161', '\n\u0301', '𝐀', '\n𝐀',
   "'s", "\n's", '123', '\n1234', '<|im_start|>', '\n<|im_end|>', '<｜User｜>', '<｜begin▁of▁sentence｜>', '\u0085', '\uFEFF', '\n\uFEFF',
+  '<start_of_turn>user\n', '<end_of_turn>\n', '\t\t', '\n\t', '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n',
 ];
 
 function randomEdit(text: string, rnd: () => number, pool: string): string {
@@ -27,9 +28,27 @@ function randomEdit(text: string, rnd: () => number, pool: string): string {
 describe('line-by-line counting for open-model tokenizers (hfChunks)', function () {
   this.timeout(120_000);
 
-  it('counts DeepSeek-V3, Qwen3 and Llama 3.1 line by line, and says why not for Gemma 3', () => {
-    for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1']) assert.deepEqual(chunkPolicy(readJson(pkg)), { byLines: true }, pkg);
-    assert.deepEqual(chunkPolicy(readJson('gemma3')), { byLines: false, reason: 'its added token "\\n" contains a line break' });
+  it('counts DeepSeek-V3, Qwen3, Llama 3.1 and Gemma 3 line by line', () => {
+    for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) assert.deepEqual(chunkPolicy(readJson(pkg)), { byLines: true }, pkg);
+  });
+
+  it('takes a tokenizer whose line breaks are added tokens (Gemma 3) only if every step works section by section', () => {
+    const base = readJson('gemma3');
+    const added = base.added_tokens as Array<Record<string, unknown>>;
+    // chunkPolicy reads only these fields: a shallow copy will do (the file is 33 MB).
+    const changed = (patch: Partial<Record<'normalizer' | 'pre_tokenizer' | 'added_tokens', unknown>>): string => {
+      const p = chunkPolicy({ ...base, ...patch });
+      return p.byLines ? 'by lines' : p.reason;
+    };
+    assert.equal(changed({}), 'by lines');
+    assert.match(changed({ added_tokens: [...added, { id: 1, content: '\nHi', normalized: false }] }), /"\\nHi" goes on after a line break/);
+    assert.match(changed({ added_tokens: [...added, { id: 1, content: 'Hi', lstrip: true }] }), /"Hi" takes the whitespace before it/);
+    assert.match(changed({ pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first' } }), /pre-tokenizer Metaspace is not one checked/);
+    assert.match(changed({ normalizer: { type: 'NFKC' } }), /normalizer NFKC is not one checked/);
+    // A "\n" matched only after normalizing does not start a section: the first rule applies, and refuses.
+    const normalizedBreaks = added.map((t) => (/^\n+$/.test(String(t.content)) ? { ...t, normalized: true } : t));
+    assert.match(changed({ added_tokens: normalizedBreaks }), /contains a line break/);
+    assert.equal(changed({ normalizer: null, pre_tokenizer: null }), 'by lines');
   });
 
   it('does not count line by line when any step was not checked', () => {
@@ -78,7 +97,7 @@ describe('line-by-line counting for open-model tokenizers (hfChunks)', function 
     assert.equal(kept, before.filter((e) => e > at + 200).length, 'every cut well after the edit is still there');
   });
 
-  for (const [pkg, seed] of [['deepseek_v3', 1], ['qwen3', 2], ['llama3_1', 3]] as const) {
+  for (const [pkg, seed] of [['deepseek_v3', 1], ['qwen3', 2], ['llama3_1', 3], ['gemma3', 4]] as const) {
     describe(pkg, () => {
       let tokenizer: LoadedTokenizer;
       before(() => {
