@@ -43,12 +43,20 @@ export class SettingsService implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private lastShownIssues = '';
 
+  private fireTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       this.current = undefined;
       this.currentLanguages = undefined;
-      this.emitter.fire(this.get());
+      // The reactions (validating the settings again, starting a tokenizer process, recounting)
+      // run in a task of their own: VS Code's handling of a configuration change is already a
+      // long task on the host's thread, and ours would make it longer. get() is fresh meanwhile.
+      this.fireTimer ??= setTimeout(() => {
+        this.fireTimer = undefined;
+        this.emitter.fire(this.get());
+      }, 0);
     });
   }
 
@@ -97,6 +105,7 @@ export class SettingsService implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.fireTimer) clearTimeout(this.fireTimer);
     this.subscription.dispose();
     this.emitter.dispose();
   }

@@ -250,6 +250,8 @@ export class TokenizerFilesService implements vscode.Disposable {
   tokenizerFor(model: Model): AnyTokenizer {
     this.start();
     const wanted = this.wanted().get(model.id);
+    // The setting may have changed in this very task: the change event reaches sync() a task later.
+    if (typeof wanted === 'string' && !this.handles.has(wanted)) this.sync();
     const handle = typeof wanted === 'string' ? this.handles.get(wanted) : undefined;
     if (!handle || handle.state === 'error') return tokenizerFor(model);
     const worker = handle.worker;
