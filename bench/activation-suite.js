@@ -90,6 +90,7 @@ exports.run = async function run() {
   })();
   const firstCount = {};
   const firstCountFromEditor = {};
+  const firstCountMissed = {};
   for (const language of ['plaintext', 'markdown']) {
     // The exact count to wait for (so that no earlier document's count is taken for it), counted beforehand.
     const expected = (await api.countTokens(text + language)).tokens.toLocaleString('en');
@@ -104,6 +105,8 @@ exports.run = async function run() {
     await vscode.window.showTextDocument(doc);
     while (!shows() && performance.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 1));
     firstCount[language] = performance.now() - t0;
+    // Never shown: what the status bar said instead, and which editor was active.
+    if (!shows()) firstCountMissed[language] = { statusBar: api.statusBar().text, expected, activeIsDoc: vscode.window.activeTextEditor?.document === doc, activeLanguage: vscode.window.activeTextEditor?.document.languageId };
     firstCountFromEditor[language] = shownAt === undefined ? null : performance.now() - shownAt;
     listener.dispose();
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -303,6 +306,7 @@ exports.run = async function run() {
     firstCountFromEditorMs: firstCountFromEditor,
     markdownOwners,
     firstCount200KbMs: firstCount,
+    firstCountMissed,
     statusText: api.statusBar().text,
     hostProfile,
   };
