@@ -54,19 +54,29 @@ export type ChunkPolicy = { readonly byLines: true } | { readonly byLines: false
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function normalizerProblem(n: unknown): string | undefined {
+/**
+ * The normalizer's first step (within a Sequence too) that `accepts` refuses, in words (`refused`
+ * says why); undefined when every step is accepted or there is no normalizer.
+ */
+function normalizerProblem(n: unknown, accepts: (step: Json) => boolean, refused: string): string | undefined {
   if (n === null || n === undefined) return undefined;
   if (!isObject(n)) return 'its normalizer is not an object';
-  if (n.type === 'NFC') return undefined;
   if (n.type === 'Sequence' && Array.isArray(n.normalizers)) {
     for (const inner of n.normalizers) {
-      const p = normalizerProblem(inner);
+      const p = normalizerProblem(inner, accepts, refused);
       if (p) return p;
     }
     return undefined;
   }
-  return `its normalizer ${String(n.type)} may change text across a line start`;
+  return accepts(n) ? undefined : `its normalizer ${String(n.type)} ${refused}`;
 }
+
+/** The first rule's normalizers: NFC only (nothing joins a `\n` to what follows it). */
+const lineStartNormalizer = (n: Json): boolean => n.type === 'NFC';
+
+/** The second rule's normalizers, which work on each section alone (checked with Gemma 3): NFC, or a Replace of a plain string. */
+const sectionNormalizer = (n: Json): boolean =>
+  n.type === 'NFC' || (n.type === 'Replace' && isObject(n.pattern) && typeof n.pattern.String === 'string' && typeof n.content === 'string');
 
 function preTokenizerProblem(p: unknown): string | undefined {
   if (!isObject(p)) return 'it has no pre-tokenizer, so pieces may span lines';
@@ -101,29 +111,13 @@ export function chunkPolicy(json: unknown): ChunkPolicy {
     // The second rule: line breaks are tokens of their own.
     const across = added.find((t) => /\n[^\n]/.test(t.content));
     if (across) return { byLines: false, reason: `its added token ${JSON.stringify(across.content)} goes on after a line break` };
-    const problem = sectionNormalizerProblem(json.normalizer) ?? sectionPreTokenizerProblem(json.pre_tokenizer);
+    const problem = normalizerProblem(json.normalizer, sectionNormalizer, 'is not one checked to work line by line') ?? sectionPreTokenizerProblem(json.pre_tokenizer);
     return problem ? { byLines: false, reason: problem } : { byLines: true };
   }
   const withBreak = added.find((t) => /[\r\n]/.test(t.content));
   if (withBreak) return { byLines: false, reason: `its added token ${JSON.stringify(withBreak.content)} contains a line break` };
-  const problem = normalizerProblem(json.normalizer) ?? preTokenizerProblem(json.pre_tokenizer);
+  const problem = normalizerProblem(json.normalizer, lineStartNormalizer, 'may change text across a line start') ?? preTokenizerProblem(json.pre_tokenizer);
   return problem ? { byLines: false, reason: problem } : { byLines: true };
-}
-
-/** Normalizers that work on each section alone, checked with Gemma 3 (the second rule). */
-function sectionNormalizerProblem(n: unknown): string | undefined {
-  if (n === null || n === undefined) return undefined;
-  if (!isObject(n)) return 'its normalizer is not an object';
-  if (n.type === 'NFC') return undefined;
-  if (n.type === 'Replace' && isObject(n.pattern) && typeof n.pattern.String === 'string' && typeof n.content === 'string') return undefined;
-  if (n.type === 'Sequence' && Array.isArray(n.normalizers)) {
-    for (const inner of n.normalizers) {
-      const p = sectionNormalizerProblem(inner);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  return `its normalizer ${String(n.type)} is not one checked to work line by line`;
 }
 
 /** No pre-tokenizer, or a Split on a plain string (Gemma 3's); Metaspace depends on a section's place in the text. */

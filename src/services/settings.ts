@@ -42,7 +42,7 @@ export class SettingsService implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
   private lastShownIssues = '';
-
+  /** A change event due (see the constructor). */
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
