@@ -3,7 +3,7 @@
  * token counts for other extensions and for our own extension-host tests.
  */
 import * as vscode from 'vscode';
-import { countInSlices } from './services/documentCounts';
+import { countInSlices, type DocumentCounts } from './services/documentCounts';
 import type { PreviewApi } from './features/preview';
 import type { GlossaryApi } from './services/glossaryService';
 import type { SettingsService } from './services/settings';
@@ -35,13 +35,15 @@ export interface PromptWorkbenchApi {
   readonly activationParts: ActivationParts;
   /** The status bar item's text and whether it is shown (used by the tests). */
   statusBar(): { text: string; visible: boolean; tooltip: string };
+  /** Whether the live count of an open document has started (or is done); used by the tests. */
+  liveCountStarted(doc: vscode.TextDocument): boolean;
   /** The bilingual glossary (counts, problems, the view's state; used by the tests). */
   glossary?: GlossaryApi;
   /** The prompt preview (its state and update timings; used by the tests and the benchmark). */
   preview?: PreviewApi;
 }
 
-export function createApi(settings: SettingsService, files: TokenizerFilesService, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationParts: ActivationParts): PromptWorkbenchApi {
+export function createApi(settings: SettingsService, files: TokenizerFilesService, counts: DocumentCounts, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationParts: ActivationParts): PromptWorkbenchApi {
   return {
     activationMs: activationParts.loadMs + activationParts.activateMs,
     activationParts,
@@ -55,5 +57,6 @@ export function createApi(settings: SettingsService, files: TokenizerFilesServic
     currentModel: () => settings.get().model.id,
     settingsIssues: () => settings.get().issues.map((i) => `${i.where}: ${i.message}`),
     statusBar,
+    liveCountStarted: (doc) => counts.started(doc),
   };
 }

@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): PromptWorkbenchApi {
   );
   // Activation time = loading the bundle + this function.
   const load = globalThis.__promptWorkbenchLoad ?? { ms: 0, cache: 'off' };
-  const api = createApi(settings, files, statusBar.snapshot, { loadMs: load.ms, codeCache: load.cache, loadParts: load.parts, activateMs: performance.now() - activateStart, steps });
+  const api = createApi(settings, files, counts, statusBar.snapshot, { loadMs: load.ms, codeCache: load.cache, loadParts: load.parts, activateMs: performance.now() - activateStart, steps });
   return Object.assign(api, { glossary: glossary.api(), preview: preview.api });
 }
 

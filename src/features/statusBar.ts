@@ -27,6 +27,8 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
   item.name = vscode.l10n.t('Prompt Workbench: Token Count');
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
+  /** The item shows "counting…" for this document: its count is shown as soon as it is done. */
+  let countingDoc: vscode.TextDocument | undefined;
 
   const schedule = (delay = 15): void => {
     if (timer) clearTimeout(timer);
@@ -65,7 +67,8 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     return md;
   };
 
-  const showState = (state: CountState, facts: Omit<CountFacts, 'tokens' | 'exact' | 'characters'>): void => {
+  const showState = (state: CountState, facts: Omit<CountFacts, 'tokens' | 'exact' | 'characters'>, doc?: vscode.TextDocument): void => {
+    countingDoc = state.kind === 'counting' ? doc : undefined;
     switch (state.kind) {
       case 'counting':
         if (state.loadingTokenizer) {
@@ -96,6 +99,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
 
   const update = async (): Promise<void> => {
     const gen = ++generation;
+    countingDoc = undefined;
     const editor = vscode.window.activeTextEditor;
     const s = settings.get();
     if (!editor || !s.languages.includes(editor.document.languageId)) {
@@ -107,7 +111,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const base = { model: s.model, expectedOutputTokens: s.expectedOutputTokens, tokenizerLabel: tokenizer.label };
     const selections = editor.selections.filter((sel) => !sel.isEmpty);
     if (selections.length === 0) {
-      showState(counts.state(editor.document, tokenizer), { ...base, selection: false });
+      showState(counts.state(editor.document, tokenizer), { ...base, selection: false }, editor.document);
       return;
     }
     const texts = selections.map((sel) => editor.document.getText(sel));
@@ -134,9 +138,24 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     show(`$(selection) ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
   };
 
+  /**
+   * Starts counting a newly active document in the same task as the editor's change, before the
+   * update below: other extensions react to the same document (VS Code's markdown extension parses
+   * it for its language server, >100 ms for 200 KB), and a count begun first is done first.
+   */
+  const startCount = (editor: vscode.TextEditor | undefined): void => {
+    if (!editor || editor.selections.some((sel) => !sel.isEmpty)) return;
+    const languages = settings.languages();
+    if (!languages.includes(editor.document.languageId)) return;
+    counts.state(editor.document, files.tokenizerFor(settings.get().model));
+  };
+
   const subscriptions = [
     item,
-    vscode.window.onDidChangeActiveTextEditor(() => schedule(0)),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      startCount(editor);
+      schedule(0);
+    }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor === vscode.window.activeTextEditor) schedule();
     }),
@@ -144,7 +163,15 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       if (doc === vscode.window.activeTextEditor?.document) schedule(0); // language changed
     }),
     counts.onDidUpdate((doc) => {
-      if (doc === vscode.window.activeTextEditor?.document) schedule();
+      if (doc !== vscode.window.activeTextEditor?.document) return;
+      if (doc !== countingDoc) {
+        schedule(); // updates while typing are coalesced
+        return;
+      }
+      // A first count that is done shows in this task: a timer's turn can come after a long task of another extension.
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      void update();
     }),
     settings.onDidChange(() => schedule(0)),
     files.onDidChange(() => schedule(0)),

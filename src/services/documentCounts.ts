@@ -95,6 +95,14 @@ export class DocumentCounts implements vscode.Disposable {
     return { kind: 'done', tokens: entry.chunked.total, characters, exact: tokenizer.exact && entry.chunked.exact };
   }
 
+  /** Whether a live count of the document was started (running or done), for any tokenizer. */
+  started(doc: vscode.TextDocument): boolean {
+    const uri = doc.uri.toString();
+    for (const entry of this.entries.values()) if (entry.doc.uri.toString() === uri) return true;
+    for (const entry of this.asyncEntries.values()) if (entry.doc.uri.toString() === uri) return true;
+    return false;
+  }
+
   private asyncState(doc: vscode.TextDocument, tokenizer: AsyncTokenizer): CountState {
     const key = this.key(doc, tokenizer);
     const characters = documentLength(doc);

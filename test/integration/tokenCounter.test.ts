@@ -25,6 +25,27 @@ describe('token counter in the status bar', () => {
     assert.match(status.tooltip, /Prices checked on\W+2025-10-01/);
   });
 
+  it('starts counting a document in the task that makes its editor active, not before', async () => {
+    const pw = await api();
+    const text = ENGLISH.repeat(40) + CHINESE.repeat(40);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    // Opened but never shown (as other extensions open documents): not counted.
+    assert.equal(pw.liveCountStarted(doc), false);
+    // This listener is called after the extension's (it subscribed later), in the same task.
+    let startedWhenActive: boolean | undefined;
+    const listener = vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e?.document === doc && startedWhenActive === undefined) startedWhenActive = pw.liveCountStarted(doc);
+    });
+    try {
+      await vscode.window.showTextDocument(doc);
+    } finally {
+      listener.dispose();
+    }
+    assert.equal(startedWhenActive, true);
+    const expected = referenceCount('o200k_base', text);
+    await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === expected, `count ${expected}`);
+  });
+
   it('updates as text is typed, including several cursors at once', async () => {
     const pw = await api();
     const editor = await openDoc(ENGLISH);
