@@ -227,6 +227,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 const vsixKb = fs.statSync(vsix).size / 1024;
 const activations = [];
+/** The same suite without a CPU profile: stalls and first counts as a user would have them. */
+const unprofiled = [];
 let hostResult;
 try {
   sh('bash', [path.join(root, 'scripts/setup-code-server.sh')], { stdio: 'ignore' });
@@ -237,15 +239,21 @@ try {
   // One user data folder for all runs, as for a user who starts VS Code again: the first run is the
   // first activation after installing (no V8 code cache yet), the later ones use the cache it wrote.
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-user-'));
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 8; i++) {
+    const profile = i < 4;
     fs.rmSync(resultFile, { force: true });
     const r = spawnSync(process.execPath, [path.join(root, 'test/integration/runInCodeServer.mjs')], {
       cwd: root, encoding: 'utf8',
-      env: { ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js'), PW_USER_DATA_DIR: userData },
+      env: { ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js'), PW_USER_DATA_DIR: userData, ...(profile ? {} : { PW_BENCH_NO_PROFILER: '1' }) },
     });
     if (!fs.existsSync(resultFile)) throw new Error(`no activation result:\n${r.stdout}\n${r.stderr}`);
-    hostResult = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-    activations.push(hostResult);
+    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    if (profile) {
+      hostResult = result;
+      activations.push(result);
+    } else {
+      unprofiled.push(result);
+    }
   }
   fs.rmSync(unpacked, { recursive: true, force: true });
   fs.rmSync(userData, { recursive: true, force: true });
@@ -285,6 +293,28 @@ const stallRate = (runs, names) => {
   return { stalls, seconds: spanMs / 1000 };
 };
 const profiled = activations.filter((a) => a.hostProfile);
+const rateText = (runs, names) => {
+  const { stalls, seconds } = stallRate(runs, names);
+  return `${stalls} in ${ms(seconds)} s (${(stalls / seconds).toFixed(2)} per s)`;
+};
+const WITH_TOKENIZER = ['hfLoad', 'hfTyping', 'hfOpen'];
+const WITHOUT_TOKENIZER = ['openNoFile', 'baselineOpen', 'baselineTyping'];
+/** results.md: the starts without a CPU profile — stalls and first counts as a user would have them. */
+function unprofiledLines(runs) {
+  if (!runs.some((a) => a.hostProfile)) return [];
+  const each = (f) => runs.map(f).join(', ');
+  const perPhase = HOST_PHASES.map(([name, label]) => {
+    const { stalls, seconds } = stallRate(runs, [name]);
+    return `${label} ${stalls} in ${ms(seconds)} s`;
+  }).join('; ');
+  const stalls = runs.flatMap((a) => HOST_PHASES.flatMap(([name]) => a.hostProfile[name]?.stalls ?? []));
+  const sum = (k) => ms(stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
+  const waiting = stalls.filter((g) => g.onCpuMs !== undefined && g.onCpuMs < 1).length;
+  return [
+    `- Without the profiler (${runs.length} more starts with the same user data; the profiler's sampling thread takes a CPU of this 2-core machine too): activation ${each((a) => ms(a.activationMs))} ms; the session's first 200 KB markdown document, from its editor becoming active to its count: ${each((a) => ms(a.markdownOwners?.spanMs))} ms; later 200 KB documents from the editor event: ${each((a) => `${ms(a.firstCountFromEditorMs?.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs?.markdown)} (markdown)`)} ms.`,
+    `- Stalls over 16 ms without the profiler, all ${runs.length} runs, per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In ${waiting} of these ${stalls.length} stalls the host's thread ran for under 1 ms: it was ready, waiting for a CPU. Summed over all of them the thread was on a CPU ${sum('onCpuMs')} ms, waiting for one ${sum('waitingForCpuMs')} ms, blocked ${sum('blockedMs')} ms; all CPUs busy ${sum('allCpusBusyMs')} ms, the tokenizer's main thread ${sum('tokenizerMainThreadMs')} ms.`,
+  ];
+}
 /** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
 const stallSplit = (p) => {
   const sum = (k) => ms(p.stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
@@ -309,6 +339,7 @@ for (const [i, a] of profiled.entries()) {
     console.log(`    top self time in the longest task: ${topSelf(hp[name].longestTask)}`);
   }
 }
+for (const line of unprofiledLines(unprofiled)) console.log(line.slice(2));
 console.log(`vsix: ${vsixKb.toFixed(0)} KB`);
 
 // ---------------------------------------------------------------- prompt preview (issue #8: bench/preview.mjs, in the extension host)
@@ -329,10 +360,6 @@ function hostProfileLines(runs) {
   const over = (name) => `${each((p) => p[name].stallsOverBudget)}, at most ${each((p) => ms(p[name].oursInStallsOverBudgetMaxMs))} ms of our code in any one; in them (summed) the thread was ${each((p) => (p[name].stalls.length ? stallSplit(p[name]) : '–'))}`;
   const thread = (name) => `its thread waited for a CPU ${each((p) => ms(p[name].thread.waitingForCpuMs))} ms in all; its other threads used ${each((p) => ms(p[name].thread.otherThreadsCpuMs))} ms of CPU`;
   const last = runs[runs.length - 1].hostProfile;
-  const rate = (r, names) => {
-    const { stalls, seconds } = stallRate(r, names);
-    return `${stalls} in ${ms(seconds)} s (${(stalls / seconds).toFixed(2)} per s)`;
-  };
   const lines = [
     `- Whose code held the extension host's thread, per run (bench/hostProfile.js): a CPU profile of that thread taken in the host with node:inspector (a sample every ~${ms(last.hfTyping.medianIntervalMs)} ms) and the thread's time on a CPU, waiting for one, or blocked (Linux schedstat). `
       + 'Ours = a sample with Prompt Workbench\'s code on its stack (garbage collection is never counted as ours). A task = consecutive samples that are not idle, with any unsampled time between two of them; "sampled" leaves that time out. '
@@ -340,7 +367,7 @@ function hostProfileLines(runs) {
     `- The 100 KB Chinese document opened before the tokenizer file was set (VS Code sends, lays it out and renders it; deepseek-chat's ≈ estimate): ${phase('openNoFile')}. Stalls over 16 ms: ${over('openNoFile')}.`,
     `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded and counted the open document: ${over('hfLoad')}. While typing: ${over('hfTyping')}. Opening another 100 KB document with the tokenizer loaded (${phase('hfOpen')}): ${over('hfOpen')}.`,
     `- Baseline without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening another 100 KB document: ${phase('baselineOpen')}; stalls over 16 ms: ${over('baselineOpen')}. Typing the same 30 keystrokes: ${phase('baselineTyping')}; stalls over 16 ms: ${over('baselineTyping')}.`,
-    `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rate(runs, ['hfLoad', 'hfTyping', 'hfOpen'])}; without one (the openings and typing without a file) ${rate(runs, ['openNoFile', 'baselineOpen', 'baselineTyping'])}.`,
+    `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rateText(runs, WITH_TOKENIZER)}; without one (the openings and typing without a file) ${rateText(runs, WITHOUT_TOKENIZER)}.`,
   ];
   if (last.hfTyping.thread) {
     lines.push(`- CPU taken beside the host's thread while typing (each busy thread takes a CPU from it on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, and the tokenizer process ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms (loading: ${each((p) => ms(p.hfLoad.thread.tokenizerWorkerCpuMs ?? 0))} ms); without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);
@@ -377,6 +404,7 @@ const md = [
   act.length ? `- Counting 200 KB (code) in the extension host, in 5 ms slices: ${hostCount} ms.` : '',
   act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in its own process), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file with the document open (load included); another 100 KB document of text it had not seen, from opening it to its exact count: ${ms(hostResult.hfOpenExactCount100KbMs)} ms; keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and counted, or another document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
   ...(profiled.length ? hostProfileLines(profiled) : []),
+  ...unprofiledLines(unprofiled),
   '',
   'Open-model tokenizers, each in its own process (plain Node, outside VS Code). First count = a text none of whose lines was counted before; after an edit = the count after one character typed (median of 20 for 100 KB, 10 for 1 MB), round trip from the host included. "by lines": an edit re-encodes only the lines it changed (src/core/hfChunks.ts); Gemma 3\'s tokenizer makes line breaks tokens of their own, and is counted by lines under a rule of its own.',
   '',
