@@ -114,7 +114,14 @@ exports.run = async function run() {
     while (!shows() && performance.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 1));
     firstCount[language] = performance.now() - t0;
     // Never shown: what the status bar said instead, and which editor was active.
-    if (!shows()) firstCountMissed[language] = { statusBar: api.statusBar().text, expected, activeIsDoc: vscode.window.activeTextEditor?.document === doc, activeLanguage: vscode.window.activeTextEditor?.document.languageId };
+    if (!shows()) {
+      const active = vscode.window.activeTextEditor;
+      firstCountMissed[language] = {
+        statusBar: api.statusBar().text, visible: api.statusBar().visible, expected, sawEditor: shownAt !== undefined,
+        activeIsDoc: active?.document === doc, activeUri: active?.document.uri.toString(), docUri: doc.uri.toString(), activeLanguage: active?.document.languageId,
+        selectionEmpty: active ? active.selections.every((s) => s.isEmpty) : undefined, liveCountStarted: api.liveCountStarted(doc), docClosed: doc.isClosed,
+      };
+    }
     firstCountFromEditor[language] = shownAt === undefined ? null : performance.now() - shownAt;
     listener.dispose();
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

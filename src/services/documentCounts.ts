@@ -169,7 +169,10 @@ export class DocumentCounts implements vscode.Disposable {
     const started = performance.now();
     entry.tokenizer
       .prepare()
-      .then(() => ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions))
+      // The first slice in a task of its own, as early as possible: not in the task that asked for the
+      // count (an editor change, where VS Code's own work runs too), and before the next I/O callbacks.
+      .then(pause)
+      .then(() => (entry.cancelled ? undefined : ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions)))
       .then((chunked) => {
         if (!chunked || entry.cancelled) return;
         entry.chunked = chunked;
