@@ -82,6 +82,12 @@ export class DocumentCounts implements vscode.Disposable {
     if (isAsync(tokenizer)) return this.asyncState(doc, tokenizer);
     const key = this.key(doc, tokenizer);
     let entry = this.entries.get(key);
+    if (entry && entry.doc !== doc) {
+      // Counted for an earlier document with the same URI (an untitled name used again, a file
+      // reopened): that count is not this document's.
+      this.drop(key, entry);
+      entry = undefined;
+    }
     const characters = documentLength(doc);
     if (!entry) {
       if (characters > this.limit()) return { kind: 'tooLarge', characters };
@@ -97,9 +103,8 @@ export class DocumentCounts implements vscode.Disposable {
 
   /** Whether a live count of the document was started (running or done), for any tokenizer. */
   started(doc: vscode.TextDocument): boolean {
-    const uri = doc.uri.toString();
-    for (const entry of this.entries.values()) if (entry.doc.uri.toString() === uri) return true;
-    for (const entry of this.asyncEntries.values()) if (entry.doc.uri.toString() === uri) return true;
+    for (const entry of this.entries.values()) if (entry.doc === doc) return true;
+    for (const entry of this.asyncEntries.values()) if (entry.doc === doc) return true;
     return false;
   }
 
@@ -107,6 +112,12 @@ export class DocumentCounts implements vscode.Disposable {
     const key = this.key(doc, tokenizer);
     const characters = documentLength(doc);
     let entry = this.asyncEntries.get(key);
+    if (entry && entry.doc !== doc) {
+      entry.cancelled = true; // an earlier document's, with the same URI (see state)
+      if (entry.timer) clearTimeout(entry.timer);
+      this.asyncEntries.delete(key);
+      entry = undefined;
+    }
     if (!entry) {
       if (characters > this.limit()) return { kind: 'tooLarge', characters };
       if (looksBinary(doc)) return { kind: 'binary', characters };
@@ -219,7 +230,7 @@ export class DocumentCounts implements vscode.Disposable {
     if (e.contentChanges.length === 0) return;
     const uri = e.document.uri.toString();
     for (const [key, entry] of this.asyncEntries) {
-      if (entry.doc.uri.toString() !== uri) continue;
+      if (entry.doc !== e.document) continue;
       if (documentLength(e.document) > this.limit()) {
         entry.cancelled = true;
         if (entry.timer) clearTimeout(entry.timer);
@@ -231,7 +242,7 @@ export class DocumentCounts implements vscode.Disposable {
       if (!entry.running) this.scheduleAsync(entry);
     }
     for (const [key, entry] of this.entries) {
-      if (!key.endsWith(uri) || entry.doc.uri.toString() !== uri) continue;
+      if (!key.endsWith(uri) || entry.doc !== e.document) continue;
       for (const change of e.contentChanges) entry.pending.add(change.rangeOffset, change.rangeLength, change.text.length);
       if (entry.pending.length > this.limit()) {
         this.drop(key, entry);
@@ -247,15 +258,15 @@ export class DocumentCounts implements vscode.Disposable {
     this.entries.delete(key);
   }
 
+  /** Drops the counts of a closed document (only its own: a later document may have the same URI). */
   forget(doc: vscode.TextDocument): void {
-    const uri = doc.uri.toString();
     for (const [key, entry] of this.asyncEntries) {
-      if (entry.doc.uri.toString() !== uri) continue;
+      if (entry.doc !== doc) continue;
       entry.cancelled = true;
       if (entry.timer) clearTimeout(entry.timer);
       this.asyncEntries.delete(key);
     }
-    for (const [key, entry] of this.entries) if (entry.doc.uri.toString() === uri) this.drop(key, entry);
+    for (const [key, entry] of this.entries) if (entry.doc === doc) this.drop(key, entry);
   }
 
   dispose(): void {

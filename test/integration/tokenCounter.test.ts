@@ -1,7 +1,24 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { DEFAULT_CHUNK_OPTIONS } from '../../src/core/chunks';
+import type { Tokenizer } from '../../src/core/tokenizer';
+import { DocumentCounts } from '../../src/services/documentCounts';
 import { referenceCount } from '../unit/reference';
 import { api, closeAll, numberIn, openDoc, setSetting, waitFor } from './helpers';
+
+/** A stand-in for an open document (VS Code gives a reopened URI a new TextDocument object). */
+function fakeDocument(uri: vscode.Uri, text: string): vscode.TextDocument {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offsetAt = (p: vscode.Position): number => (p.line >= starts.length ? text.length : Math.min(text.length, starts[p.line]! + p.character));
+  const positionAt = (offset: number): vscode.Position => {
+    let line = starts.length - 1;
+    while (starts[line]! > offset) line--;
+    return new vscode.Position(line, offset - starts[line]!);
+  };
+  const getText = (range?: vscode.Range): string => (range ? text.slice(offsetAt(range.start), offsetAt(range.end)) : text);
+  return { uri, languageId: 'markdown', lineCount: starts.length, isClosed: false, getText, offsetAt, positionAt } as unknown as vscode.TextDocument;
+}
 
 const ENGLISH = 'Summarise the review below in one sentence.\n\nReview: "Loved it — the <|endoftext|> joke too."\n';
 const CHINESE = '判断下面评论的情感倾向，只回答“正面”或“负面”。\n评论：物流很快，包装也很用心。\n情感：';
@@ -44,6 +61,40 @@ describe('token counter in the status bar', () => {
     assert.equal(startedWhenActive, true);
     const expected = referenceCount('o200k_base', text);
     await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === expected, `count ${expected}`);
+  });
+
+  it('never gives a document the count of an earlier document with the same URI', async () => {
+    // Seen in the benchmark (2 of ~70 starts): a closed untitled document's name was given to the
+    // next one, and the status bar kept the first one's count.
+    const characters: Tokenizer = { key: 'characters', exact: true, label: 'characters', count: (t) => t.length, chunkOptions: DEFAULT_CHUNK_OPTIONS, ready: () => true, prepare: async () => {} };
+    const counts = new DocumentCounts(() => 10_000_000);
+    const counted = (doc: vscode.TextDocument): Promise<void> => new Promise((resolve) => {
+      const listener = counts.onDidUpdate((d) => {
+        if (d === doc) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    try {
+      const uri = vscode.Uri.parse('untitled:Untitled-99');
+      const first = fakeDocument(uri, 'the first document\n'.repeat(50));
+      const firstDone = counted(first);
+      assert.equal(counts.state(first, characters).kind, 'counting');
+      await firstDone;
+      assert.deepEqual(counts.state(first, characters), { kind: 'done', tokens: 950, characters: 950, exact: true });
+      // Another document with the same URI, before the first one's close event has come.
+      const second = fakeDocument(uri, 'a second, longer document\n'.repeat(80));
+      const secondDone = counted(second);
+      assert.equal(counts.state(second, characters).kind, 'counting');
+      await secondDone;
+      assert.deepEqual(counts.state(second, characters), { kind: 'done', tokens: 2080, characters: 2080, exact: true });
+      // The first one's close event, late, leaves the second's count alone.
+      counts.forget(first);
+      assert.deepEqual(counts.state(second, characters), { kind: 'done', tokens: 2080, characters: 2080, exact: true });
+    } finally {
+      counts.dispose();
+    }
   });
 
   it('updates as text is typed, including several cursors at once', async () => {
