@@ -90,6 +90,8 @@ export class DocumentCounts implements vscode.Disposable {
     }
     const characters = documentLength(doc);
     if (!entry) {
+      // A closed document is not counted: its entry would never be dropped (its close event has passed).
+      if (doc.isClosed) return { kind: 'counting', characters };
       if (characters > this.limit()) return { kind: 'tooLarge', characters };
       if (looksBinary(doc)) return { kind: 'binary', characters };
       entry = { doc, tokenizer, pending: new PendingEdits(characters), running: false, cancelled: false };
@@ -119,6 +121,7 @@ export class DocumentCounts implements vscode.Disposable {
       entry = undefined;
     }
     if (!entry) {
+      if (doc.isClosed) return { kind: 'counting', characters }; // see state()
       if (characters > this.limit()) return { kind: 'tooLarge', characters };
       if (looksBinary(doc)) return { kind: 'binary', characters };
       entry = { doc, tokenizer, dirty: true, running: false, cancelled: false };

@@ -7,7 +7,7 @@ import { referenceCount } from '../unit/reference';
 import { api, closeAll, numberIn, openDoc, setSetting, waitFor } from './helpers';
 
 /** A stand-in for an open document (VS Code gives a reopened URI a new TextDocument object). */
-function fakeDocument(uri: vscode.Uri, text: string): vscode.TextDocument {
+function fakeDocument(uri: vscode.Uri, text: string, isClosed = false): vscode.TextDocument {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
   const offsetAt = (p: vscode.Position): number => (p.line >= starts.length ? text.length : Math.min(text.length, starts[p.line]! + p.character));
@@ -17,7 +17,7 @@ function fakeDocument(uri: vscode.Uri, text: string): vscode.TextDocument {
     return new vscode.Position(line, offset - starts[line]!);
   };
   const getText = (range?: vscode.Range): string => (range ? text.slice(offsetAt(range.start), offsetAt(range.end)) : text);
-  return { uri, languageId: 'markdown', lineCount: starts.length, isClosed: false, getText, offsetAt, positionAt } as unknown as vscode.TextDocument;
+  return { uri, languageId: 'markdown', lineCount: starts.length, isClosed, getText, offsetAt, positionAt } as unknown as vscode.TextDocument;
 }
 
 const ENGLISH = 'Summarise the review below in one sentence.\n\nReview: "Loved it — the <|endoftext|> joke too."\n';
@@ -92,6 +92,10 @@ describe('token counter in the status bar', () => {
       // The first one's close event, late, leaves the second's count alone.
       counts.forget(first);
       assert.deepEqual(counts.state(second, characters), { kind: 'done', tokens: 2080, characters: 2080, exact: true });
+      // A document asked about after it was closed gets no count, which nothing would ever drop.
+      const closed = fakeDocument(vscode.Uri.parse('untitled:Untitled-98'), 'closed\n', true);
+      counts.state(closed, characters);
+      assert.equal(counts.started(closed), false);
     } finally {
       counts.dispose();
     }
