@@ -115,9 +115,7 @@ export class DocumentCounts implements vscode.Disposable {
     const characters = documentLength(doc);
     let entry = this.asyncEntries.get(key);
     if (entry && entry.doc !== doc) {
-      entry.cancelled = true; // an earlier document's, with the same URI (see state)
-      if (entry.timer) clearTimeout(entry.timer);
-      this.asyncEntries.delete(key);
+      this.dropAsync(key, entry); // an earlier document's, with the same URI (see state)
       entry = undefined;
     }
     if (!entry) {
@@ -126,12 +124,7 @@ export class DocumentCounts implements vscode.Disposable {
       if (looksBinary(doc)) return { kind: 'binary', characters };
       entry = { doc, tokenizer, dirty: true, running: false, cancelled: false };
       // One worker-counted entry per document: drop the one for an earlier tokenizer (file reloaded, model changed).
-      for (const [k, other] of this.asyncEntries) {
-        if (other.doc !== doc) continue;
-        other.cancelled = true;
-        if (other.timer) clearTimeout(other.timer);
-        this.asyncEntries.delete(k);
-      }
+      for (const [k, other] of this.asyncEntries) if (other.doc === doc) this.dropAsync(k, other);
       this.asyncEntries.set(key, entry);
       this.runAsync(entry);
     }
@@ -235,9 +228,7 @@ export class DocumentCounts implements vscode.Disposable {
     for (const [key, entry] of this.asyncEntries) {
       if (entry.doc !== e.document) continue;
       if (documentLength(e.document) > this.limit()) {
-        entry.cancelled = true;
-        if (entry.timer) clearTimeout(entry.timer);
-        this.asyncEntries.delete(key);
+        this.dropAsync(key, entry);
         continue;
       }
       entry.dirty = true;
@@ -261,24 +252,21 @@ export class DocumentCounts implements vscode.Disposable {
     this.entries.delete(key);
   }
 
+  private dropAsync(key: string, entry: AsyncEntry): void {
+    entry.cancelled = true;
+    if (entry.timer) clearTimeout(entry.timer);
+    this.asyncEntries.delete(key);
+  }
+
   /** Drops the counts of a closed document (only its own: a later document may have the same URI). */
   forget(doc: vscode.TextDocument): void {
-    for (const [key, entry] of this.asyncEntries) {
-      if (entry.doc !== doc) continue;
-      entry.cancelled = true;
-      if (entry.timer) clearTimeout(entry.timer);
-      this.asyncEntries.delete(key);
-    }
+    for (const [key, entry] of this.asyncEntries) if (entry.doc === doc) this.dropAsync(key, entry);
     for (const [key, entry] of this.entries) if (entry.doc === doc) this.drop(key, entry);
   }
 
   dispose(): void {
     for (const [key, entry] of this.entries) this.drop(key, entry);
-    for (const entry of this.asyncEntries.values()) {
-      entry.cancelled = true;
-      if (entry.timer) clearTimeout(entry.timer);
-    }
-    this.asyncEntries.clear();
+    for (const [key, entry] of this.asyncEntries) this.dropAsync(key, entry);
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
   }
