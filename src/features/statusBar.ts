@@ -139,23 +139,20 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
   };
 
   /**
-   * Starts counting a newly active document in the same task as the editor's change, before the
-   * update below: other extensions react to the same document (VS Code's markdown extension parses
-   * it for its language server, >100 ms for 200 KB), and a count begun first is done first.
+   * Updates in this task, not a timer's turn later. For a newly active editor this starts its count
+   * at once: other extensions react to the same document (VS Code's markdown extension parses it
+   * for its language server, >100 ms for 200 KB), and a count begun first is done first. For a
+   * first count that is done, it shows it before any long task of another extension.
    */
-  const startCount = (editor: vscode.TextEditor | undefined): void => {
-    if (!editor || editor.selections.some((sel) => !sel.isEmpty)) return;
-    const languages = settings.languages();
-    if (!languages.includes(editor.document.languageId)) return;
-    counts.state(editor.document, files.tokenizerFor(settings.get().model));
+  const updateNow = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    void update();
   };
 
   const subscriptions = [
     item,
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      startCount(editor);
-      schedule(0);
-    }),
+    vscode.window.onDidChangeActiveTextEditor(updateNow),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor === vscode.window.activeTextEditor) schedule();
     }),
@@ -164,14 +161,8 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     }),
     counts.onDidUpdate((doc) => {
       if (doc !== vscode.window.activeTextEditor?.document) return;
-      if (doc !== countingDoc) {
-        schedule(); // updates while typing are coalesced
-        return;
-      }
-      // A first count that is done shows in this task: a timer's turn can come after a long task of another extension.
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      void update();
+      if (doc === countingDoc) updateNow(); // a first count that is done
+      else schedule(); // updates while typing are coalesced
     }),
     settings.onDidChange(() => schedule(0)),
     files.onDidChange(() => schedule(0)),
