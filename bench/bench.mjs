@@ -308,11 +308,10 @@ function unprofiledLines(runs) {
     return `${label} ${stalls} in ${ms(seconds)} s`;
   }).join('; ');
   const stalls = runs.flatMap((a) => HOST_PHASES.flatMap(([name]) => a.hostProfile[name]?.stalls ?? []));
-  const sum = (k) => ms(stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
   const waiting = stalls.filter((g) => g.onCpuMs !== undefined && g.onCpuMs < 1).length;
   return [
     `- Without the profiler (${runs.length} more starts with the same user data; the profiler's sampling thread takes a CPU of this 2-core machine too): activation ${each((a) => ms(a.activationMs))} ms; the session's first 200 KB markdown document, from its editor becoming active to its count: ${each((a) => ms(a.markdownOwners?.spanMs))} ms; later 200 KB documents from the editor event: ${each((a) => `${ms(a.firstCountFromEditorMs?.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs?.markdown)} (markdown)`)} ms.`,
-    `- Stalls over 16 ms without the profiler, all ${runs.length} runs, per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In ${waiting} of these ${stalls.length} stalls the host's thread ran for under 1 ms: it was ready, waiting for a CPU. Summed over all of them the thread was on a CPU ${sum('onCpuMs')} ms, waiting for one ${sum('waitingForCpuMs')} ms, blocked ${sum('blockedMs')} ms; all CPUs busy ${sum('allCpusBusyMs')} ms, the tokenizer's main thread ${sum('tokenizerMainThreadMs')} ms.`,
+    `- Stalls over 16 ms without the profiler, all ${runs.length} runs, per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In ${waiting} of these ${stalls.length} stalls the host's thread ran for under 1 ms: it was ready, waiting for a CPU. Summed over all of them the thread was ${stallSplit({ stalls })}.`,
   ];
 }
 /** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
