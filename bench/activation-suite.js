@@ -145,7 +145,18 @@ exports.run = async function run() {
   // the CPU time of the host's other threads.
   const threadClock = new ThreadClock();
   const machine = new MachineClock('hfWorker.js');
-  const clock = { read: () => { const t = threadClock.read(); return t && { ...t, machine: machine.read() }; }, dispose: () => { threadClock.dispose(); machine.dispose(); } };
+  // When the monitor first saw the tokenizer process (it looks every ~10 ms), on the stall monitor's clock.
+  let tokenizerSeenUs;
+  const clock = {
+    read: () => {
+      const t = threadClock.read();
+      if (!t) return undefined;
+      const m = machine.read();
+      if (tokenizerSeenUs === undefined && m?.childMs !== undefined) tokenizerSeenUs = nowUs();
+      return { ...t, machine: m };
+    },
+    dispose: () => { threadClock.dispose(); machine.dispose(); },
+  };
   const threadTimes = (a, b) => ({
     onCpuMs: b.cpuMs - a.cpuMs,
     waitingForCpuMs: b.waitMs - a.waitMs,
@@ -199,7 +210,8 @@ exports.run = async function run() {
       // The tokenizer processes' CPU time in this phase, all their threads (one that has ended since is left out).
       thread.tokenizerWorkerCpuMs = [...tokenizerAfter].reduce((sum, [pid, cpu]) => sum + cpu - (tokenizerBefore.get(pid) ?? 0), 0);
     }
-    phases[name] = { ...seen, thread, profile: trimProfile(profile, from.us, to.us) };
+    const tokenizerSeenAtMs = tokenizerSeenUs !== undefined && tokenizerSeenUs >= from.us && tokenizerSeenUs <= to.us ? (tokenizerSeenUs - from.us) / 1000 : undefined;
+    phases[name] = { ...seen, thread, tokenizerSeenAtMs, profile: trimProfile(profile, from.us, to.us) };
     return value;
   };
   const countIn = (text) => {
@@ -230,6 +242,13 @@ exports.run = async function run() {
     await waitFor(estimated, t0, 20000, before);
     return e;
   });
+  // 2a. Control for 2: a setting of ours is written and applied without any tokenizer (VS Code
+  //     writes settings.json, reads it back and tells the host; our listeners re-read the settings).
+  await phase('settingNoFile', async () => {
+    await config.update('expectedOutputTokens', 777, vscode.ConfigurationTarget.Global);
+    await new Promise((r) => setTimeout(r, 1000));
+  });
+  await config.update('expectedOutputTokens', undefined, vscode.ConfigurationTarget.Global);
   // 2. The tokenizer file is set: the tokenizer process loads it and counts the open document.
   const firstExactMs = await phase('hfLoad', async () => {
     const loadStarted = performance.now();
@@ -281,7 +300,7 @@ exports.run = async function run() {
   for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await config.update('model', undefined, vscode.ConfigurationTarget.Global);
   const hostProfile = { intervalUs: PROFILE_INTERVAL_US, extensionPath: extPath };
-  for (const [name, { gaps, longestMs, thread, profile }] of Object.entries(phases)) {
+  for (const [name, { gaps, longestMs, thread, tokenizerSeenAtMs, profile }] of Object.entries(phases)) {
     const longest = gaps.find((g) => g.ms === longestMs);
     const a = analyseProfile(profile, { ...attribution, gaps, report: (g) => g === longest || g.ms > HOST_BUDGET_MS });
     // PW_BENCH_PROFILES=<folder>: the profiles as .cpuprofile files (Chrome DevTools opens them).
@@ -299,6 +318,7 @@ exports.run = async function run() {
       oursInStallsOverBudgetMaxMs: over.reduce((m, g) => Math.max(m, g.profile.ours), 0),
       stalls: over,
       thread,
+      tokenizerSeenAtMs,
       ...rest,
     };
   }

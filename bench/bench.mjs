@@ -279,6 +279,7 @@ if (act.length) console.log(`DeepSeek-V3 tokenizer in the host: first exact coun
 // Whose code held the host's thread (bench/hostProfile.js): per run, per phase (bench/activation-suite.js).
 const HOST_PHASES = [
   ['openNoFile', 'opening the 100 KB Chinese document, no tokenizer file yet'],
+  ['settingNoFile', 'a setting of ours written, no tokenizer file (control for the next phase)'],
   ['hfLoad', 'tokenizer file set: load + first count of the open document'],
   ['hfTyping', 'typing (tokenizer file)'],
   ['hfOpen', 'opening another 100 KB document (tokenizer loaded, text it has not seen)'],
@@ -298,7 +299,18 @@ const rateText = (runs, names) => {
   return `${stalls} in ${ms(seconds)} s (${(stalls / seconds).toFixed(2)} per s)`;
 };
 const WITH_TOKENIZER = ['hfLoad', 'hfTyping', 'hfOpen'];
-const WITHOUT_TOKENIZER = ['openNoFile', 'baselineOpen', 'baselineTyping'];
+const WITHOUT_TOKENIZER = ['openNoFile', 'settingNoFile', 'baselineOpen', 'baselineTyping'];
+/**
+ * When a phase's stalls over 16 ms came, in ms after it started (by writing a setting, for the two
+ * setting phases), per run, and when the monitor first saw the tokenizer process (it looks every ~10 ms).
+ */
+const stallTimesIn = (runs, name) => runs.map((a) => {
+  const p = a.hostProfile[name];
+  if (!p) return '–';
+  const at = p.stalls.map((g) => ms(g.atMs)).join(' + ') || 'none';
+  return p.tokenizerSeenAtMs === undefined ? `[${at}]` : `[${at}; process seen at ${ms(p.tokenizerSeenAtMs)}]`;
+}).join(', ');
+const settingStallsLine = (runs) => `- When the stalls came, in ms after the setting was written, per run: a setting of ours without a tokenizer file (control) ${stallTimesIn(runs, 'settingNoFile')}; the tokenizer file ${stallTimesIn(runs, 'hfLoad')}. A stall before the tokenizer process exists is VS Code writing and applying the setting (and our listeners), not the tokenizer's load.`;
 /** results.md: the starts without a CPU profile — stalls and first counts as a user would have them. */
 function unprofiledLines(runs) {
   if (!runs.some((a) => a.hostProfile)) return [];
@@ -312,6 +324,7 @@ function unprofiledLines(runs) {
   return [
     `- Without the profiler (${runs.length} more starts with the same user data; the profiler's sampling thread takes a CPU of this 2-core machine too): activation ${each((a) => ms(a.activationMs))} ms; the session's first 200 KB markdown document, from its editor becoming active to its count: ${each((a) => ms(a.markdownOwners?.spanMs))} ms; later 200 KB documents from the editor event: ${each((a) => `${ms(a.firstCountFromEditorMs?.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs?.markdown)} (markdown)`)} ms.`,
     `- Stalls over 16 ms without the profiler, all ${runs.length} runs, per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In ${waiting} of these ${stalls.length} stalls the host's thread ran for under 1 ms: it was ready, waiting for a CPU. Summed over all of them the thread was ${stallSplit({ stalls })}.`,
+    settingStallsLine(runs),
   ];
 }
 /** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
@@ -367,6 +380,8 @@ function hostProfileLines(runs) {
       + 'Ours = a sample with Prompt Workbench\'s code on its stack (garbage collection is never counted as ours). A task = consecutive samples that are not idle, with any unsampled time between two of them; "sampled" leaves that time out. '
       + `Setting the tokenizer file (load + first count of the open 100 KB document): ${phase('hfLoad')}. Typing the 30 keystrokes: ${phase('hfTyping')}.`,
     `- The 100 KB Chinese document opened before the tokenizer file was set (VS Code sends, lays it out and renders it; deepseek-chat's ≈ estimate): ${phase('openNoFile')}. Stalls over 16 ms: ${over('openNoFile')}.`,
+    `- A setting of ours written without a tokenizer file (control for the next line): ${phase('settingNoFile')}. Stalls over 16 ms: ${over('settingNoFile')}.`,
+    settingStallsLine(runs),
     `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded and counted the open document: ${over('hfLoad')}. While typing: ${over('hfTyping')}. Opening another 100 KB document with the tokenizer loaded (${phase('hfOpen')}): ${over('hfOpen')}.`,
     `- Baseline without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening another 100 KB document: ${phase('baselineOpen')}; stalls over 16 ms: ${over('baselineOpen')}. Typing the same 30 keystrokes: ${phase('baselineTyping')}; stalls over 16 ms: ${over('baselineTyping')}.`,
     `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rateText(runs, WITH_TOKENIZER)}; without one (the openings and typing without a file) ${rateText(runs, WITHOUT_TOKENIZER)}.`,
