@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fromWorkerSchema, type ToWorker, type WorkerProblem } from './hfProtocol';
+import { whenThreadIsFree } from './threadFree';
 
 /** The last line a process wrote to stderr that says something, for a crash message. */
 function lastLine(text: string): string {
@@ -34,7 +35,10 @@ export interface LoadInfo {
 
 export class TokenizerWorker {
   readonly ready: Promise<LoadInfo>;
-  private readonly child: ChildProcess;
+  /** Undefined until the process is started: once the thread is free (core/threadFree.ts). */
+  private child: ChildProcess | undefined;
+  private readonly starting: { cancel(): void };
+  private settle!: { resolve: (i: LoadInfo) => void; reject: (e: Error) => void };
   private stderr = '';
   private readonly pending = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -42,21 +46,27 @@ export class TokenizerWorker {
   private loading = true;
 
   constructor(readonly file: string, workerScript: string) {
+    this.ready = new Promise<LoadInfo>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.ready.catch(() => undefined); // a load failure is reported through `ready` to whoever awaits it
+    this.starting = whenThreadIsFree(() => this.start(workerScript));
+  }
+
+  private start(workerScript: string): void {
+    if (this.dead) return;
+    const settle = this.settle;
     const { fork } = require('node:child_process') as typeof import('node:child_process');
-    this.child = fork(workerScript, [file], {
+    const child = fork(workerScript, [this.file], {
       // Not the host's flags (an inspector port, say); in VS Code's Electron, run as plain Node.
       execArgv: [],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
-    (this.child.stderr as { unref?(): void } | null)?.unref?.();
-    let settle!: { resolve: (i: LoadInfo) => void; reject: (e: Error) => void };
-    this.ready = new Promise<LoadInfo>((resolve, reject) => (settle = { resolve, reject }));
-    this.ready.catch(() => undefined); // a load failure is reported through `ready` to whoever awaits it
-    this.child.on('message', (raw: unknown) => {
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
+    (child.stderr as { unref?(): void } | null)?.unref?.();
+    child.on('message', (raw: unknown) => {
       const parsed = fromWorkerSchema().safeParse(raw);
       if (!parsed.success) return;
       const msg = parsed.data;
@@ -86,8 +96,8 @@ export class TokenizerWorker {
         }
       }
     });
-    this.child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`, [e.message]), settle.reject));
-    this.child.on('exit', (code, signal) => {
+    child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`, [e.message]), settle.reject));
+    child.on('exit', (code, signal) => {
       const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(this.stderr) ? `: ${lastLine(this.stderr)}` : ''}`;
       this.fail(new TokenizerWorkerError('crashed', `the tokenizer process stopped (${how})`, [how]), settle.reject);
     });
@@ -98,13 +108,15 @@ export class TokenizerWorker {
    * (so that a script awaiting a count does not end early, and an idle tokenizer keeps nothing alive).
    */
   private updateRef(): void {
+    const child = this.child;
+    if (!child) return; // until it starts, the pending start keeps the event loop alive
     const busy = !this.dead && (this.loading || this.pending.size > 0);
-    const channel = (this.child as { channel?: { ref?(): void; unref?(): void } }).channel;
+    const channel = (child as { channel?: { ref?(): void; unref?(): void } }).channel;
     if (busy) {
-      this.child.ref();
+      child.ref();
       channel?.ref?.();
     } else {
-      this.child.unref();
+      child.unref();
       channel?.unref?.();
     }
   }
@@ -119,7 +131,7 @@ export class TokenizerWorker {
 
   /** The tokenizer process's id (for the benchmark's CPU accounting). */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   private request(message: { type: 'count'; text: string } | { type: 'stats' }): Promise<number> {
@@ -129,7 +141,8 @@ export class TokenizerWorker {
       this.pending.set(id, { resolve, reject });
       this.updateRef();
       const sent: ToWorker = { ...message, id };
-      this.child.send(sent, (e) => {
+      // Requests are made after `ready`, which only a started process settles.
+      this.child?.send(sent, (e) => {
         if (!e || !this.pending.has(id)) return;
         this.pending.delete(id);
         this.updateRef();
@@ -151,7 +164,9 @@ export class TokenizerWorker {
   }
 
   dispose(): void {
-    this.fail(new TokenizerWorkerError('crashed', 'the tokenizer was unloaded', ['unloaded']), () => undefined);
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    this.starting.cancel();
+    // Not started yet: nothing else will settle `ready`.
+    this.fail(new TokenizerWorkerError('crashed', 'the tokenizer was unloaded', ['unloaded']), this.child ? () => undefined : this.settle.reject);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
   }
 }

@@ -119,6 +119,14 @@ describe('tokenizer files that cannot be used', () => {
     assert.equal(alive(), false, `tokenizer process ${pid} is still running`);
   });
 
+  it('settles `ready` when unloaded before its process started, and starts none', async () => {
+    const worker = new TokenizerWorker(tokenizerFile('qwen3'), WORKER);
+    worker.dispose();
+    await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && /unloaded/.test(e.message));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(worker.pid, undefined);
+  });
+
   it('reports a load failure through the worker, and every count after it', async () => {
     const worker = new TokenizerWorker(path.join(tmp, 'nope.json'), WORKER);
     await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'missing');
