@@ -55,13 +55,21 @@ export class TokenizerWorker {
     if (this.dead) return;
     const settle = this.settle;
     const { fork } = require('node:child_process') as typeof import('node:child_process');
-    const child = fork(workerScript, [this.file], {
-      // Not the host's flags (an inspector port, say); in VS Code's Electron, run as plain Node.
-      execArgv: [],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
+    let child: ChildProcess;
+    try {
+      child = fork(workerScript, [this.file], {
+        // Not the host's flags (an inspector port, say); in VS Code's Electron, run as plain Node.
+        execArgv: [],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+    } catch (e) {
+      // Some failures to start a process throw here instead of emitting 'error' (EAGAIN, EMFILE…).
+      const why = e instanceof Error ? e.message : String(e);
+      this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${why})`, [why]), settle.reject);
+      return;
+    }
     this.child = child;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));

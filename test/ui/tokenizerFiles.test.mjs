@@ -65,7 +65,10 @@ describe('journey: exact counts for open models from tokenizer.json', function (
     await page.waitForTimeout(500);
     await page.keyboard.press('Control+A');
     await page.keyboard.type(tokenizerFile('qwen3'));
-    await page.waitForTimeout(500);
+    // The dialog lists the typed path's folder a moment after the typing: Enter before that can
+    // land on the list of the folder above (seen once in CI).
+    await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes('tokenizer.json')), null, { timeout: 15_000 });
+    await page.waitForTimeout(300);
     await screenshot(page, 'tokenizer-file-dialog');
     await page.keyboard.press('Enter');
     // 3. where to save the setting

@@ -127,6 +127,13 @@ describe('tokenizer files that cannot be used', () => {
     assert.equal(worker.pid, undefined);
   });
 
+  it('rejects `ready` when its process cannot even be started (fork throws)', async () => {
+    const worker = new TokenizerWorker(tokenizerFile('qwen3'), 'no\0such-script.js'); // a NUL in a path throws in fork()
+    await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'crashed' && /could not run/.test(e.message));
+    await assert.rejects(worker.count('hi'), /could not run/);
+    worker.dispose();
+  });
+
   it('reports a load failure through the worker, and every count after it', async () => {
     const worker = new TokenizerWorker(path.join(tmp, 'nope.json'), WORKER);
     await assert.rejects(worker.ready, (e: unknown) => e instanceof TokenizerWorkerError && e.problem === 'missing');
