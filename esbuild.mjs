@@ -83,8 +83,9 @@ function copyGlossaryAssets() {
 copyGlossaryAssets();
 
 /**
- * dist/encodings/<table>.ranks.br: gpt-tokenizer's table as JSON, one line per 4,096 entries (the
- * slice src/core/encodings.ts builds between pauses), Brotli-compressed.
+ * dist/encodings/<table>.ranks.br: gpt-tokenizer's table as JSON, one line per slice of
+ * `entriesPerLine` entries (src/encodings/rankFiles.json, also read by src/core/encodings.ts, which
+ * builds one slice between pauses), Brotli-compressed.
  */
 async function writeRankFiles() {
   const fs = await import('node:fs');
@@ -95,10 +96,12 @@ async function writeRankFiles() {
   for (const e of ENCODINGS) {
     const target = `dist/encodings/${e}.ranks.br`;
     const source = require.resolve(`gpt-tokenizer/bpeRanks/${e}`);
-    if (fs.existsSync(target) && fs.statSync(target).mtimeMs > fs.statSync(source).mtimeMs && fs.statSync(target).mtimeMs > fs.statSync(new URL(import.meta.url)).mtimeMs) continue;
+    const newer = (f) => fs.statSync(target).mtimeMs > fs.statSync(f).mtimeMs;
+    if (fs.existsSync(target) && newer(source) && newer(new URL(import.meta.url)) && newer('src/encodings/rankFiles.json')) continue;
     const ranks = require(source).default;
     const lines = [];
-    for (let i = 0; i < ranks.length; i += 4096) lines.push(JSON.stringify(Array.from({ length: Math.min(4096, ranks.length - i) }, (_, j) => ranks[i + j] ?? null)));
+    const per = JSON.parse(fs.readFileSync('src/encodings/rankFiles.json', 'utf8')).entriesPerLine;
+    for (let i = 0; i < ranks.length; i += per) lines.push(JSON.stringify(Array.from({ length: Math.min(per, ranks.length - i) }, (_, j) => ranks[i + j] ?? null)));
     const json = Buffer.from(lines.join('\n'));
     const br = zlib.brotliCompressSync(json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length } });
     fs.writeFileSync(target, br);

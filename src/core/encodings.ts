@@ -7,6 +7,7 @@
  * (dist/encodings/*.ranks.br, see esbuild.mjs and services/encodingFiles.ts), and `loadEncoding`
  * builds the lookup tables a slice at a time, then hands them to gpt-tokenizer's encoder.
  */
+import rankFiles from '../encodings/rankFiles.json';
 
 export const ENCODING_NAMES = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'] as const;
 export type EncodingName = (typeof ENCODING_NAMES)[number];
@@ -95,9 +96,10 @@ const TABLES: Record<EncodingName, { file: RankFile; size?: number }> = {
   r50k_base: { file: 'p50k_base', size: 50256 },
 };
 
-const SLICE = 4096;
+/** Entries per slice: as many as per line of the shipped rank files, so that both paths pause alike. */
+const SLICE = rankFiles.entriesPerLine;
 
-/** In Node (tests, bench): gpt-tokenizer's own rank modules, in slices of 4,096 entries. */
+/** In Node (tests, bench): gpt-tokenizer's own rank modules, in slices of `SLICE` entries. */
 function* moduleSlices(file: RankFile): Iterable<unknown> {
   const ranks = requireRanks(file);
   for (let i = 0; i < ranks.length; i += SLICE) yield Array.from({ length: Math.min(SLICE, ranks.length - i) }, (_, j) => ranks[i + j] ?? null);
