@@ -352,7 +352,11 @@ for (const [i, a] of profiled.entries()) {
   }
 }
 for (const line of unprofiledLines(unprofiled)) console.log(line.slice(2));
-/** A 200 KB document whose count never showed (seen about once in 70 starts): what the status bar and the editor said instead. */
+/**
+ * A 200 KB document whose count never showed: what the status bar and the editor said instead, and
+ * whether the document held the text the suite gave it (`docIsContent`; in the misses recorded
+ * before the suite reverted its untitled documents, it held the closed document's text).
+ */
 const misses = [...activations, ...unprofiled].flatMap((a, i) => Object.entries(a.firstCountMissed ?? {}).map(([language, m]) => `start ${i + 1}, ${language}: ${JSON.stringify(m)}`));
 for (const m of misses) console.log(`count never shown: ${m}`);
 console.log(`vsix: ${vsixKb.toFixed(0)} KB`);
