@@ -93,14 +93,15 @@ async function writeRankFiles() {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   fs.mkdirSync('dist/encodings', { recursive: true });
+  const layout = 'src/encodings/rankFiles.json';
+  const per = JSON.parse(fs.readFileSync(layout, 'utf8')).entriesPerLine;
   for (const e of ENCODINGS) {
     const target = `dist/encodings/${e}.ranks.br`;
     const source = require.resolve(`gpt-tokenizer/bpeRanks/${e}`);
     const newer = (f) => fs.statSync(target).mtimeMs > fs.statSync(f).mtimeMs;
-    if (fs.existsSync(target) && newer(source) && newer(new URL(import.meta.url)) && newer('src/encodings/rankFiles.json')) continue;
+    if (fs.existsSync(target) && newer(source) && newer(new URL(import.meta.url)) && newer(layout)) continue;
     const ranks = require(source).default;
     const lines = [];
-    const per = JSON.parse(fs.readFileSync('src/encodings/rankFiles.json', 'utf8')).entriesPerLine;
     for (let i = 0; i < ranks.length; i += per) lines.push(JSON.stringify(Array.from({ length: Math.min(per, ranks.length - i) }, (_, j) => ranks[i + j] ?? null)));
     const json = Buffer.from(lines.join('\n'));
     const br = zlib.brotliCompressSync(json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length } });

@@ -118,12 +118,13 @@ exports.run = async function run() {
     // Never shown: what the status bar said instead, and which editor was active.
     if (!shows()) {
       const active = vscode.window.activeTextEditor;
+      const held = doc.getText();
       firstCountMissed[language] = {
         statusBar: api.statusBar().text, visible: api.statusBar().visible, expected, sawEditor: shownAt !== undefined,
         activeIsDoc: active?.document === doc, activeUri: active?.document.uri.toString(), docUri: doc.uri.toString(), activeLanguage: active?.document.languageId,
         selectionEmpty: active ? active.selections.every((s) => s.isEmpty) : undefined, liveCountStarted: api.liveCountStarted(doc), docClosed: doc.isClosed,
         // What the document holds: VS Code has given a new untitled document of a reused name the closed one's content.
-        docTail: JSON.stringify(doc.getText().slice(-12)), docIsContent: doc.getText() === text + language, activeTail: active ? JSON.stringify(active.document.getText().slice(-12)) : undefined,
+        docTail: JSON.stringify(held.slice(-12)), docIsContent: held === text + language, activeTail: active ? JSON.stringify(active.document.getText().slice(-12)) : undefined,
       };
     }
     firstCountFromEditor[language] = shownAt === undefined ? null : performance.now() - shownAt;

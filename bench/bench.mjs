@@ -388,7 +388,7 @@ function hostProfileLines(runs) {
     settingStallsLine(runs),
     `- Stalls over 16 ms (issue #9's budget) while the tokenizer loaded and counted the open document: ${over('hfLoad')}. While typing: ${over('hfTyping')}. Opening another 100 KB document with the tokenizer loaded (${phase('hfOpen')}): ${over('hfOpen')}.`,
     `- Baseline without a tokenizer file (deepseek-chat's ≈ estimate, counted on the host): opening another 100 KB document: ${phase('baselineOpen')}; stalls over 16 ms: ${over('baselineOpen')}. Typing the same 30 keystrokes: ${phase('baselineTyping')}; stalls over 16 ms: ${over('baselineTyping')}.`,
-    `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rateText(runs, WITH_TOKENIZER)}; without one (the openings and typing without a file) ${rateText(runs, WITHOUT_TOKENIZER)}.`,
+    `- Stalls over 16 ms per second measured, all runs: with a tokenizer loading, counting or loaded (load, typing, opening) ${rateText(runs, WITH_TOKENIZER)}; without one (the openings, the control setting and typing without a file) ${rateText(runs, WITHOUT_TOKENIZER)}.`,
   ];
   if (last.hfTyping.thread) {
     lines.push(`- CPU taken beside the host's thread while typing (each busy thread takes a CPU from it on this 2-core machine): with the tokenizer file (${each((p) => `${ms(p.hfTyping.spanMs / 1000)} s`)}), ${thread('hfTyping')}, and the tokenizer process ${each((p) => ms(p.hfTyping.thread.tokenizerWorkerCpuMs ?? 0))} ms (loading: ${each((p) => ms(p.hfLoad.thread.tokenizerWorkerCpuMs ?? 0))} ms); without (${each((p) => `${ms(p.baselineTyping.spanMs / 1000)} s`)}), ${thread('baselineTyping')} (the profiler's own threads are among them).`);

@@ -54,6 +54,7 @@ export class TokenizerWorker {
   private start(workerScript: string): void {
     if (this.dead) return;
     const settle = this.settle;
+    const cannotRun = (why: string): void => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${why})`, [why]), settle.reject);
     const { fork } = require('node:child_process') as typeof import('node:child_process');
     let child: ChildProcess;
     try {
@@ -66,8 +67,7 @@ export class TokenizerWorker {
       });
     } catch (e) {
       // Some failures to start a process throw here instead of emitting 'error' (EAGAIN, EMFILE…).
-      const why = e instanceof Error ? e.message : String(e);
-      this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${why})`, [why]), settle.reject);
+      cannotRun(e instanceof Error ? e.message : String(e));
       return;
     }
     this.child = child;
@@ -104,7 +104,7 @@ export class TokenizerWorker {
         }
       }
     });
-    child.on('error', (e) => this.fail(new TokenizerWorkerError('crashed', `the tokenizer process could not run (${e.message})`, [e.message]), settle.reject));
+    child.on('error', (e) => cannotRun(e.message));
     child.on('exit', (code, signal) => {
       const how = `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(this.stderr) ? `: ${lastLine(this.stderr)}` : ''}`;
       this.fail(new TokenizerWorkerError('crashed', `the tokenizer process stopped (${how})`, [how]), settle.reject);

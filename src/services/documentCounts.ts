@@ -90,10 +90,8 @@ export class DocumentCounts implements vscode.Disposable {
     }
     const characters = documentLength(doc);
     if (!entry) {
-      // A closed document is not counted: its entry would never be dropped (its close event has passed).
-      if (doc.isClosed) return { kind: 'counting', characters };
-      if (characters > this.limit()) return { kind: 'tooLarge', characters };
-      if (looksBinary(doc)) return { kind: 'binary', characters };
+      const refused = this.refusal(doc, characters);
+      if (refused) return refused;
       entry = { doc, tokenizer, pending: new PendingEdits(characters), running: false, cancelled: false };
       this.entries.set(key, entry);
       this.start(entry);
@@ -101,6 +99,15 @@ export class DocumentCounts implements vscode.Disposable {
     if (entry.error) return { kind: 'error', message: entry.error };
     if (!entry.chunked || entry.running) return { kind: 'counting', characters };
     return { kind: 'done', tokens: entry.chunked.total, characters, exact: tokenizer.exact && entry.chunked.exact };
+  }
+
+  /** What a document that gets no entry shows instead (closed, too large, binary); undefined if it gets one. */
+  private refusal(doc: vscode.TextDocument, characters: number): CountState | undefined {
+    // A closed document is not counted: its entry would never be dropped (its close event has passed).
+    if (doc.isClosed) return { kind: 'counting', characters };
+    if (characters > this.limit()) return { kind: 'tooLarge', characters };
+    if (looksBinary(doc)) return { kind: 'binary', characters };
+    return undefined;
   }
 
   /** Whether a live count of the document was started (running or done), for any tokenizer. */
@@ -119,9 +126,8 @@ export class DocumentCounts implements vscode.Disposable {
       entry = undefined;
     }
     if (!entry) {
-      if (doc.isClosed) return { kind: 'counting', characters }; // see state()
-      if (characters > this.limit()) return { kind: 'tooLarge', characters };
-      if (looksBinary(doc)) return { kind: 'binary', characters };
+      const refused = this.refusal(doc, characters);
+      if (refused) return refused;
       entry = { doc, tokenizer, dirty: true, running: false, cancelled: false };
       // One worker-counted entry per document: drop the one for an earlier tokenizer (file reloaded, model changed).
       for (const [k, other] of this.asyncEntries) if (other.doc === doc) this.dropAsync(k, other);
@@ -224,7 +230,6 @@ export class DocumentCounts implements vscode.Disposable {
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
-    const uri = e.document.uri.toString();
     for (const [key, entry] of this.asyncEntries) {
       if (entry.doc !== e.document) continue;
       if (documentLength(e.document) > this.limit()) {
@@ -236,7 +241,7 @@ export class DocumentCounts implements vscode.Disposable {
       if (!entry.running) this.scheduleAsync(entry);
     }
     for (const [key, entry] of this.entries) {
-      if (!key.endsWith(uri) || entry.doc !== e.document) continue;
+      if (entry.doc !== e.document) continue;
       for (const change of e.contentChanges) entry.pending.add(change.rangeOffset, change.rangeLength, change.text.length);
       if (entry.pending.length > this.limit()) {
         this.drop(key, entry);

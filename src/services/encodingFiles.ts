@@ -2,8 +2,9 @@
  * Reads the token tables the .vsix ships (dist/encodings/<table>.ranks.br, written by esbuild.mjs):
  * Brotli-compressed JSON, one line per slice of entries (how many: src/encodings/rankFiles.json),
  * so that a slice can be parsed between pauses (core/encodings.ts builds the encoder from them).
- * Decompression runs on Node's thread pool when loading asynchronously. These files are part of the extension itself, not user
- * data: each entry is checked where it is used (core/encodings.ts) rather than by a schema.
+ * Decompression runs on Node's thread pool when loading asynchronously. These files are part of
+ * the extension itself, not user data: each entry is checked where it is used (core/encodings.ts)
+ * rather than by a schema.
  * No `vscode` here; unit-tested against the built files.
  */
 import * as fs from 'node:fs';
