@@ -1,6 +1,7 @@
 // Loaded by the VS Code extension host as extensionTestsPath (see bench/bench.mjs): opens a
 // markdown document, which activates Prompt Workbench, and records what the extension measured.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vscode = require('vscode');
@@ -20,6 +21,20 @@ const NO_PROFILER = !!process.env.PW_BENCH_NO_PROFILER;
 const newProfiler = () => (NO_PROFILER
   ? { start: async () => {}, stop: async () => ({ nodes: [{ id: 1, callFrame: { functionName: '(root)', url: '' } }], samples: [], timeDeltas: [], startTime: nowUs(), endTime: nowUs() }), dispose() {} }
   : new HostProfiler());
+
+/**
+ * Opens `content` as a new file of its own. The 200 KB documents were untitled ones at first, but
+ * VS Code can give a new untitled document of a reused name (Untitled-2) the closed one's content,
+ * even when it was reverted before closing (seen in about 1 start in 16): the suite then timed the
+ * count of the wrong text.
+ */
+let scratch;
+async function openFile(language, content) {
+  scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-'));
+  const file = path.join(scratch, `${language}-${fs.readdirSync(scratch).length}.${language === 'markdown' ? 'md' : 'txt'}`);
+  fs.writeFileSync(file, content);
+  return vscode.workspace.openTextDocument(vscode.Uri.file(file));
+}
 
 exports.run = async function run() {
   const out = process.env.PW_BENCH_OUT || path.join(__dirname, '..', '.cache', 'bench-activation.json');
@@ -48,7 +63,7 @@ exports.run = async function run() {
     const expected = (await api.countTokens(text + 'markdown!')).tokens.toLocaleString('en');
     const profiler = newProfiler();
     await profiler.start(100);
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text + 'markdown!' });
+    const doc = await openFile('markdown', text + 'markdown!');
     let shownUs;
     let shownClock;
     const threadClock = new ThreadClock();
@@ -67,15 +82,14 @@ exports.run = async function run() {
     listener.dispose();
     const profile = await profiler.stop();
     profiler.dispose();
-    // Reverted, not just closed: VS Code can otherwise hand the untitled name's next document this
-    // one's content (seen in about 1 start in 14: the next 200 KB document then held this text).
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     if (shownUs === undefined) return undefined;
     // Time per owner of the innermost frame that has a file: this extension, another extension (its folder), the benchmark, or VS Code itself.
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const owners = {};
+    const timeline = [];
     let t = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
       t += profile.timeDeltas[i] ?? 0;
@@ -94,9 +108,14 @@ exports.run = async function run() {
         }
       }
       owners[owner] = (owners[owner] ?? 0) + dt;
+      // Who ran when (ms after the editor event), consecutive samples of one owner merged.
+      const at = (t - shownUs) / 1000;
+      const run = timeline[timeline.length - 1];
+      if (run && run[0] === owner && at - run[2] < 1) run[2] = at + dt;
+      else timeline.push([owner, at, at + dt]);
     }
     const thread = shownClock && doneClock ? { onCpuMs: doneClock.cpuMs - shownClock.cpuMs, waitingForCpuMs: doneClock.waitMs - shownClock.waitMs } : undefined;
-    return { spanMs: (doneUs - shownUs) / 1000, owners, thread };
+    return { spanMs: (doneUs - shownUs) / 1000, owners, thread, timeline: timeline.filter(([owner, from, to]) => owner !== 'idle' && to - from >= 0.5).map(([owner, from, to]) => `${owner} ${from.toFixed(1)}–${to.toFixed(1)}`) };
   })();
   const firstCount = {};
   const firstCountFromEditor = {};
@@ -106,7 +125,7 @@ exports.run = async function run() {
     const expected = (await api.countTokens(text + language)).tokens.toLocaleString('en');
     const shows = () => api.statusBar().text.includes(` ${expected} tokens`);
     const t0 = performance.now();
-    const doc = await vscode.workspace.openTextDocument({ language, content: text + language });
+    const doc = await openFile(language, text + language);
     // When the extension hears of the editor (the event it counts on), as opposed to when the suite asked VS Code to open it.
     let shownAt;
     const listener = vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -123,13 +142,13 @@ exports.run = async function run() {
         statusBar: api.statusBar().text, visible: api.statusBar().visible, expected, sawEditor: shownAt !== undefined,
         activeIsDoc: active?.document === doc, activeUri: active?.document.uri.toString(), docUri: doc.uri.toString(), activeLanguage: active?.document.languageId,
         selectionEmpty: active ? active.selections.every((s) => s.isEmpty) : undefined, liveCountStarted: api.liveCountStarted(doc), docClosed: doc.isClosed,
-        // What the document holds: VS Code has given a new untitled document of a reused name the closed one's content.
+        // What the document holds (while the suite used untitled documents, VS Code sometimes gave one of a reused name the closed one's content).
         docTail: JSON.stringify(held.slice(-12)), docIsContent: held === text + language, activeTail: active ? JSON.stringify(active.document.getText().slice(-12)) : undefined,
       };
     }
     firstCountFromEditor[language] = shownAt === undefined ? null : performance.now() - shownAt;
     listener.dispose();
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // see above
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   }
 
   // Our own part: counting 200 KB in slices on the extension host's thread.
@@ -351,6 +370,7 @@ exports.run = async function run() {
     statusText: api.statusBar().text,
     hostProfile,
   };
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2));
   const report = process.env.PW_TEST_REPORT;

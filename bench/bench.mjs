@@ -26,7 +26,7 @@ console.log('building…');
 sh(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root]);
 sh(process.execPath, [path.join(root, 'scripts/package.mjs')], { stdio: 'ignore' });
 
-const { ChunkedCount } = require(path.join(root, 'out/src/core/chunks.js'));
+const { ChunkedCount, FIRST_SLICE_MS, SLICE_MS } = require(path.join(root, 'out/src/core/chunks.js'));
 const { getEncoding } = require(path.join(root, 'out/src/core/encodings.js'));
 const { tokenizerFor } = require(path.join(root, 'out/src/core/tokenizer.js'));
 const { get_encoding } = require('tiktoken');
@@ -104,7 +104,8 @@ for (const [label, source] of Object.entries(corpora)) {
     let last = performance.now();
     const t0 = performance.now();
     const chunked = await ChunkedCount.sliced(text, o200k.count, {
-      sliceMs: 5,
+      sliceMs: SLICE_MS,
+      firstSliceMs: FIRST_SLICE_MS,
       pause: () => new Promise((r) => {
         longest = Math.max(longest, performance.now() - last);
         setImmediate(() => { last = performance.now(); r(); });
@@ -355,7 +356,7 @@ for (const line of unprofiledLines(unprofiled)) console.log(line.slice(2));
 /**
  * A 200 KB document whose count never showed: what the status bar and the editor said instead, and
  * whether the document held the text the suite gave it (`docIsContent`; in the misses recorded
- * before the suite reverted its untitled documents, it held the closed document's text).
+ * while the suite used untitled documents, it held the closed document's text; it now opens files).
  */
 const misses = [...activations, ...unprofiled].flatMap((a, i) => Object.entries(a.firstCountMissed ?? {}).map(([language, m]) => `start ${i + 1}, ${language}: ${JSON.stringify(m)}`));
 for (const m of misses) console.log(`count never shown: ${m}`);

@@ -103,6 +103,25 @@ describe('chunks: chunk sums equal the full count', () => {
     });
   }
 
+  it('sliced counting gives the first slice its own time, then slices of sliceMs', async () => {
+    const enc = getEncoding('o200k_base');
+    const text = 'A paragraph of prose.\n\n'.repeat(400);
+    // The clock moves 1 ms per chunk counted, so a slice of N ms counts N chunks.
+    let clock = 0;
+    const perSlice: number[] = [0];
+    const countFn = (s: string): number => {
+      clock += 1;
+      perSlice[perSlice.length - 1]!++;
+      return enc.count(s);
+    };
+    const result = await ChunkedCount.sliced(text, countFn, { sliceMs: 3, firstSliceMs: 10, pause: async () => { perSlice.push(0); }, now: () => clock }, opts('o200k_base'));
+    assert.ok(result);
+    assert.equal(result.total, referenceCount('o200k_base', text));
+    assert.ok(result.chunkCount > 20, `expected many chunks, got ${result.chunkCount}`);
+    assert.deepEqual(perSlice.slice(0, 4), [10, 3, 3, 3]);
+    assert.equal(perSlice.reduce((a, b) => a + b, 0), result.chunkCount);
+  });
+
   it('sliced counting stops when cancelled', async () => {
     let clock = 0;
     const result = await ChunkedCount.sliced('word '.repeat(10000), getEncoding('o200k_base').count, { sliceMs: 1, pause: async () => {}, cancelled: () => true, now: () => (clock += 1) });

@@ -5,7 +5,7 @@
  * the extension host is never held up; a newer request makes older slices stop.
  */
 import * as vscode from 'vscode';
-import type { SliceOptions } from '../../core/chunks';
+import { type SliceOptions, SLICE_MS } from '../../core/chunks';
 import { loadEncoding, tokenBytes } from '../../core/encodings';
 import type { Model } from '../../core/models';
 import { TOKEN_VIEW_LIMIT } from '../../core/preview/messages';
@@ -14,7 +14,7 @@ import { byteLengthCache, hexBytes, segmenter, type TokenSegments } from '../../
 import { EngineError, TemplateEngine } from '../../core/template/engine';
 import { LIMITS, type RenderRequest, type RenderResult, type TemplateCheck } from '../../core/template/types';
 import { type AnyTokenizer, isAsync } from '../../core/tokenizer';
-import { countInSlices, pause, SLICE_MS } from '../../services/documentCounts';
+import { countInSlices, pause } from '../../services/documentCounts';
 
 /** Preview renders stop sooner than Render Template's: the preview re-renders on every pause in typing. */
 export const PREVIEW_LIMITS = { ...LIMITS, renderMs: 5_000 };
