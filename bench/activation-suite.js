@@ -5,7 +5,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vscode = require('vscode');
-const { HostProfiler, MachineClock, ThreadClock, analyseProfile, childProcessCpuTimes, nowUs, trimProfile } = require('./hostProfile');
+const { HostProfiler, MachineClock, ThreadClock, analyseProfile, childProcessCpuTimes, cpuByKind, cpuByKindSpent, nowUs, trimProfile } = require('./hostProfile');
 
 /** Sampling interval asked of V8's profiler (µs); on this machine samples come every ~0.2 ms. */
 const PROFILE_INTERVAL_US = 100;
@@ -220,6 +220,7 @@ exports.run = async function run() {
     await profiler.start(PROFILE_INTERVAL_US);
     await new Promise((r) => setTimeout(r, 300));
     const tokenizerBefore = childProcessCpuTimes('hfWorker.js');
+    const cpuBefore = cpuByKind();
     last = { us: nowUs(), clock: clock.read() };
     gaps = [];
     longestMs = 0;
@@ -228,6 +229,7 @@ exports.run = async function run() {
     const to = { us: nowUs(), clock: clock.read() };
     const seen = { gaps: gaps.slice(), longestMs };
     const tokenizerAfter = childProcessCpuTimes('hfWorker.js');
+    const cpu = cpuByKindSpent(cpuBefore, cpuByKind());
     const profile = await profiler.stop();
     const thread = from.clock && threadTimes(from.clock, to.clock);
     if (thread && tokenizerBefore && tokenizerAfter) {
@@ -235,7 +237,7 @@ exports.run = async function run() {
       thread.tokenizerWorkerCpuMs = [...tokenizerAfter].reduce((sum, [pid, cpu]) => sum + cpu - (tokenizerBefore.get(pid) ?? 0), 0);
     }
     const tokenizerSeenAtMs = tokenizerSeenUs !== undefined && tokenizerSeenUs >= from.us && tokenizerSeenUs <= to.us ? (tokenizerSeenUs - from.us) / 1000 : undefined;
-    phases[name] = { ...seen, thread, tokenizerSeenAtMs, profile: trimProfile(profile, from.us, to.us) };
+    phases[name] = { ...seen, thread, tokenizerSeenAtMs, cpu, profile: trimProfile(profile, from.us, to.us) };
     return value;
   };
   const countIn = (text) => {
@@ -324,7 +326,7 @@ exports.run = async function run() {
   for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await config.update('model', undefined, vscode.ConfigurationTarget.Global);
   const hostProfile = { intervalUs: PROFILE_INTERVAL_US, extensionPath: extPath };
-  for (const [name, { gaps, longestMs, thread, tokenizerSeenAtMs, profile }] of Object.entries(phases)) {
+  for (const [name, { gaps, longestMs, thread, tokenizerSeenAtMs, cpu, profile }] of Object.entries(phases)) {
     const longest = gaps.find((g) => g.ms === longestMs);
     const a = analyseProfile(profile, { ...attribution, gaps, report: (g) => g === longest || g.ms > HOST_BUDGET_MS });
     // PW_BENCH_PROFILES=<folder>: the profiles as .cpuprofile files (Chrome DevTools opens them).
@@ -343,6 +345,8 @@ exports.run = async function run() {
       stalls: over,
       thread,
       tokenizerSeenAtMs,
+      // Every process's CPU time in the phase, by kind (10 ms resolution).
+      cpu,
       ...rest,
     };
   }

@@ -230,6 +230,13 @@ const vsixKb = fs.statSync(vsix).size / 1024;
 const activations = [];
 /** The same suite without a CPU profile: stalls and first counts as a user would have them. */
 const unprofiled = [];
+/**
+ * Without a CPU profile, and with the browser on a CPU of its own (Chromium on CPU 1; VS Code's
+ * server, the extension host and the tokenizer process on CPU 0), as when code-server's browser
+ * runs on the user's own machine: the tokenizer then competes with the host's thread alone.
+ */
+const isolated = [];
+const canIsolate = os.cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 let hostResult;
 try {
   sh('bash', [path.join(root, 'scripts/setup-code-server.sh')], { stdio: 'ignore' });
@@ -240,18 +247,29 @@ try {
   // One user data folder for all runs, as for a user who starts VS Code again: the first run is the
   // first activation after installing (no V8 code cache yet), the later ones use the cache it wrote.
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-user-'));
-  for (let i = 0; i < 8; i++) {
+  // Chromium started through taskset, for the isolated starts.
+  const pinnedBrowser = path.join(unpacked, 'chromium-on-cpu-1.sh');
+  fs.writeFileSync(pinnedBrowser, `#!/bin/sh\nexec taskset -c 1 ${JSON.stringify(process.env.CHROMIUM_PATH || '/usr/bin/chromium')} "$@"\n`, { mode: 0o755 });
+  for (let i = 0; i < (canIsolate ? 12 : 8); i++) {
     const profile = i < 4;
+    const isolate = i >= 8;
     fs.rmSync(resultFile, { force: true });
-    const r = spawnSync(process.execPath, [path.join(root, 'test/integration/runInCodeServer.mjs')], {
+    const runner = [process.execPath, path.join(root, 'test/integration/runInCodeServer.mjs')];
+    const r = spawnSync(isolate ? 'taskset' : runner[0], isolate ? ['-c', '0', ...runner] : runner.slice(1), {
       cwd: root, encoding: 'utf8',
-      env: { ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js'), PW_USER_DATA_DIR: userData, ...(profile ? {} : { PW_BENCH_NO_PROFILER: '1' }) },
+      env: {
+        ...process.env, PW_EXT_DEV_PATH: path.join(unpacked, 'extension'), PW_SUITE_PATH: path.join(root, 'bench/activation-suite.js'), PW_USER_DATA_DIR: userData,
+        ...(profile ? {} : { PW_BENCH_NO_PROFILER: '1' }),
+        ...(isolate ? { CHROMIUM_PATH: pinnedBrowser } : {}),
+      },
     });
     if (!fs.existsSync(resultFile)) throw new Error(`no activation result:\n${r.stdout}\n${r.stderr}`);
     const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     if (profile) {
       hostResult = result;
       activations.push(result);
+    } else if (isolate) {
+      isolated.push(result);
     } else {
       unprofiled.push(result);
     }
@@ -328,6 +346,36 @@ function unprofiledLines(runs) {
     settingStallsLine(runs),
   ];
 }
+/** Every process's CPU time per phase, summed over runs, by kind (bench/hostProfile.js cpuByKind). */
+function cpuLine(runs) {
+  return HOST_PHASES.map(([name, label]) => {
+    const sum = {};
+    let span = 0;
+    for (const a of runs) {
+      const p = a.hostProfile[name];
+      if (!p?.cpu) continue;
+      span += p.spanMs;
+      for (const [kind, v] of Object.entries(p.cpu)) sum[kind] = (sum[kind] ?? 0) + v;
+    }
+    const kinds = Object.entries(sum).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+    return `${label} (${ms(span)} ms): ${kinds || '–'}`;
+  }).join('; ');
+}
+/** results.md: the starts with the browser on a CPU of its own. */
+function isolatedLines(runs) {
+  if (!runs.some((a) => a.hostProfile)) return [];
+  const perPhase = HOST_PHASES.map(([name, label]) => {
+    const { stalls, seconds } = stallRate(runs, [name]);
+    return `${label} ${stalls} in ${ms(seconds)} s`;
+  }).join('; ');
+  const stalls = runs.flatMap((a) => HOST_PHASES.flatMap(([name]) => a.hostProfile[name]?.stalls ?? []));
+  const withTokenizer = runs.flatMap((a) => WITH_TOKENIZER.flatMap((name) => a.hostProfile[name]?.stalls ?? []));
+  return [
+    `- With the browser on a CPU of its own (${runs.length} more starts without the profiler: Chromium on CPU 1 through \`taskset\`; VS Code's server, the extension host and the tokenizer process on CPU 0, as when code-server's browser runs on the user's machine): stalls over 16 ms per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In the stalls with a tokenizer the thread was ${stallSplit({ stalls: withTokenizer })}; in all ${stalls.length}, ${stallSplit({ stalls })}.`,
+    `- CPU time of every process per phase in those starts, summed (ms, 10 ms resolution): ${cpuLine(runs)}.`,
+    `- The same without pinning (the unprofiled starts above): ${cpuLine(unprofiled)}.`,
+  ];
+}
 /** Where the thread was during a phase's stalls over 16 ms (summed): on a CPU / waiting for one / blocked. */
 const stallSplit = (p) => {
   const sum = (k) => ms(p.stalls.reduce((x, g) => x + (g[k] ?? 0), 0));
@@ -353,12 +401,13 @@ for (const [i, a] of profiled.entries()) {
   }
 }
 for (const line of unprofiledLines(unprofiled)) console.log(line.slice(2));
+for (const line of isolatedLines(isolated)) console.log(line.slice(2));
 /**
  * A 200 KB document whose count never showed: what the status bar and the editor said instead, and
  * whether the document held the text the suite gave it (`docIsContent`; in the misses recorded
  * while the suite used untitled documents, it held the closed document's text; it now opens files).
  */
-const misses = [...activations, ...unprofiled].flatMap((a, i) => Object.entries(a.firstCountMissed ?? {}).map(([language, m]) => `start ${i + 1}, ${language}: ${JSON.stringify(m)}`));
+const misses = [...activations, ...unprofiled, ...isolated].flatMap((a, i) => Object.entries(a.firstCountMissed ?? {}).map(([language, m]) => `start ${i + 1}, ${language}: ${JSON.stringify(m)}`));
 for (const m of misses) console.log(`count never shown: ${m}`);
 console.log(`vsix: ${vsixKb.toFixed(0)} KB`);
 
@@ -427,6 +476,7 @@ const md = [
   act.length ? `- Open-model tokenizer (DeepSeek-V3 tokenizer.json in its own process), 100 KB Chinese document in the extension host: first exact count ${ms(hostResult.hfFirstExactCount100KbMs)} ms after setting the file with the document open (load included); another 100 KB document of text it had not seen, from opening it to its exact count: ${ms(hostResult.hfOpenExactCount100KbMs)} ms; keystroke to updated status bar p50 ${ms(hostResult.hfKeystrokeP50Ms)} ms, p95 ${ms(hostResult.hfKeystrokeP95Ms)} ms (100 ms debounce included); longest extension-host event-loop stall while the file loaded and counted, or another document opened ${ms(hostResult.hfLongestHostStallDuringLoadMs)} ms, while typing ${ms(hostResult.hfLongestHostStallWhileTypingMs)} ms (the stall monitor sees all work on the host's thread, VS Code's own included; measured with the profiler below running).` : '',
   ...(profiled.length ? hostProfileLines(profiled) : []),
   ...unprofiledLines(unprofiled),
+  ...isolatedLines(isolated),
   ...(misses.length ? [`- A 200 KB document's count did not show within 20 s: ${misses.join('; ')}.`] : []),
   '',
   'Open-model tokenizers, each in its own process (plain Node, outside VS Code). First count = a text none of whose lines was counted before; after an edit = the count after one character typed (median of 20 for 100 KB, 10 for 1 MB), round trip from the host included. "by lines": an edit re-encodes only the lines it changed (src/core/hfChunks.ts); Gemma 3\'s tokenizer makes line breaks tokens of their own, and is counted by lines under a rule of its own.',

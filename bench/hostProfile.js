@@ -399,4 +399,48 @@ function childProcessCpuTimes(marker) {
   }
 }
 
-module.exports = { HostProfiler, MachineClock, ThreadClock, analyseProfile, childProcessCpuTimes, trimProfile, nowUs };
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU time (ms, all threads, 10 ms resolution) of every process on the machine, by what it is:
+ * this extension host, the tokenizer process, the browser, VS Code's server, language servers.
+ * Read at the start and the end of a phase: who used the CPUs meanwhile.
+ */
+function cpuByKind() {
+  try {
+    const out = {};
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+        if (!ms) continue;
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+        const kind = Number(pid) === process.pid ? 'extension host'
+          : cmd.includes('hfWorker.js') ? 'tokenizer'
+          : /chrom/i.test(cmd) ? 'browser'
+          : /language-features|languageserver|Server(Main)?\.js/i.test(cmd) ? 'language servers'
+          : /code-server|out\/node\/entry|server-main|bootstrap-fork/.test(cmd) ? 'VS Code server'
+          : 'other';
+        out[kind] = (out[kind] ?? 0) + ms;
+      } catch {
+        // it ended meanwhile
+      }
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `after - before` of two `cpuByKind()` readings (processes that ended meanwhile are left out). */
+function cpuByKindSpent(before, after) {
+  if (!before || !after) return undefined;
+  const out = {};
+  for (const [kind, ms] of Object.entries(after)) out[kind] = Math.max(0, ms - (before[kind] ?? 0));
+  return out;
+}
+
+module.exports = { HostProfiler, MachineClock, ThreadClock, analyseProfile, childProcessCpuTimes, cpuByKind, cpuByKindSpent, trimProfile, nowUs };
