@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_PATH } from '../test/harness/codeServer.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -249,7 +250,7 @@ try {
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-user-'));
   // Chromium started through taskset, for the isolated starts.
   const pinnedBrowser = path.join(unpacked, 'chromium-on-cpu-1.sh');
-  fs.writeFileSync(pinnedBrowser, `#!/bin/sh\nexec taskset -c 1 ${JSON.stringify(process.env.CHROMIUM_PATH || '/usr/bin/chromium')} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(pinnedBrowser, `#!/bin/sh\nexec taskset -c 1 ${JSON.stringify(CHROMIUM_PATH)} "$@"\n`, { mode: 0o755 });
   for (let i = 0; i < (canIsolate ? 12 : 8); i++) {
     const profile = i < 4;
     const isolate = i >= 8;
@@ -330,15 +331,19 @@ const stallTimesIn = (runs, name) => runs.map((a) => {
   return p.tokenizerSeenAtMs === undefined ? `[${at}]` : `[${at}; process seen at ${ms(p.tokenizerSeenAtMs)}]`;
 }).join(', ');
 const settingStallsLine = (runs) => `- When the stalls came, in ms after the setting was written, per run: a setting of ours without a tokenizer file (control) ${stallTimesIn(runs, 'settingNoFile')}; the tokenizer file ${stallTimesIn(runs, 'hfLoad')}. A stall before the tokenizer process exists is VS Code writing and applying the setting (and our listeners), not the tokenizer's load.`;
+/** "<phase> N in S s" for every phase: stalls over 16 ms and the seconds measured, summed over runs. */
+const perPhaseStalls = (runs) => HOST_PHASES.map(([name, label]) => {
+  const { stalls, seconds } = stallRate(runs, [name]);
+  return `${label} ${stalls} in ${ms(seconds)} s`;
+}).join('; ');
+/** Every stall over 16 ms of the named phases, in all runs. */
+const stallsIn = (runs, names) => runs.flatMap((a) => names.flatMap((name) => a.hostProfile[name]?.stalls ?? []));
 /** results.md: the starts without a CPU profile — stalls and first counts as a user would have them. */
 function unprofiledLines(runs) {
   if (!runs.some((a) => a.hostProfile)) return [];
   const each = (f) => runs.map(f).join(', ');
-  const perPhase = HOST_PHASES.map(([name, label]) => {
-    const { stalls, seconds } = stallRate(runs, [name]);
-    return `${label} ${stalls} in ${ms(seconds)} s`;
-  }).join('; ');
-  const stalls = runs.flatMap((a) => HOST_PHASES.flatMap(([name]) => a.hostProfile[name]?.stalls ?? []));
+  const perPhase = perPhaseStalls(runs);
+  const stalls = stallsIn(runs, HOST_PHASES.map(([name]) => name));
   const waiting = stalls.filter((g) => g.onCpuMs !== undefined && g.onCpuMs < 1).length;
   return [
     `- Without the profiler (${runs.length} more starts with the same user data; the profiler's sampling thread takes a CPU of this 2-core machine too): activation ${each((a) => ms(a.activationMs))} ms; the session's first 200 KB markdown document, from its editor becoming active to its count: ${each((a) => ms(a.markdownOwners?.spanMs))} ms; later 200 KB documents from the editor event: ${each((a) => `${ms(a.firstCountFromEditorMs?.plaintext)} (plaintext) / ${ms(a.firstCountFromEditorMs?.markdown)} (markdown)`)} ms.`,
@@ -364,12 +369,9 @@ function cpuLine(runs) {
 /** results.md: the starts with the browser on a CPU of its own. */
 function isolatedLines(runs) {
   if (!runs.some((a) => a.hostProfile)) return [];
-  const perPhase = HOST_PHASES.map(([name, label]) => {
-    const { stalls, seconds } = stallRate(runs, [name]);
-    return `${label} ${stalls} in ${ms(seconds)} s`;
-  }).join('; ');
-  const stalls = runs.flatMap((a) => HOST_PHASES.flatMap(([name]) => a.hostProfile[name]?.stalls ?? []));
-  const withTokenizer = runs.flatMap((a) => WITH_TOKENIZER.flatMap((name) => a.hostProfile[name]?.stalls ?? []));
+  const perPhase = perPhaseStalls(runs);
+  const stalls = stallsIn(runs, HOST_PHASES.map(([name]) => name));
+  const withTokenizer = stallsIn(runs, WITH_TOKENIZER);
   return [
     `- With the browser on a CPU of its own (${runs.length} more starts without the profiler: Chromium on CPU 1 through \`taskset\`; VS Code's server, the extension host and the tokenizer process on CPU 0, as when code-server's browser runs on the user's machine): stalls over 16 ms per phase: ${perPhase}. With a tokenizer loading, counting or loaded: ${rateText(runs, WITH_TOKENIZER)}; without one: ${rateText(runs, WITHOUT_TOKENIZER)}. In the stalls with a tokenizer the thread was ${stallSplit({ stalls: withTokenizer })}; in all ${stalls.length}, ${stallSplit({ stalls })}.`,
     `- CPU time of every process per phase in those starts, summed (ms, 10 ms resolution): ${cpuLine(runs)}.`,

@@ -378,68 +378,83 @@ const roundAll = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k,
  * `marker`, by process id; undefined without /proc. A child that ended meanwhile is left out.
  */
 function childProcessCpuTimes(marker) {
-  try {
-    const out = new Map();
-    for (const pid of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(marker)) continue;
-        let ns = 0;
-        for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
-        out.set(pid, ns / 1e6);
-      } catch {
-        // not ours, or it ended meanwhile
-      }
+  const out = new Map();
+  for (const proc of processes()) {
+    try {
+      if (Number(proc.stat[1]) !== process.pid || !proc.cmdline().includes(marker)) continue;
+      let ns = 0;
+      for (const tid of fs.readdirSync(`/proc/${proc.pid}/task`)) ns += Number(fs.readFileSync(`/proc/${proc.pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+      out.set(proc.pid, ns / 1e6);
+    } catch {
+      // it ended meanwhile
     }
-    return out;
+  }
+  return fs.existsSync('/proc/self/stat') ? out : undefined;
+}
+
+/**
+ * Every process on the machine: its id, the fields of /proc/<pid>/stat after the command name
+ * (`stat[1]` is the parent's id, `stat[11]`/`stat[12]` user/system ticks), and its command line.
+ * Processes that end while being read are skipped.
+ */
+function* processes() {
+  let pids;
+  try {
+    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {
-    return undefined;
+    return;
+  }
+  for (const pid of pids) {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    yield { pid, stat: stat.slice(stat.lastIndexOf(')') + 2).split(' '), cmdline: () => fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1') };
   }
 }
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
 
-/**
- * CPU time (ms, all threads, 10 ms resolution) of every process on the machine, by what it is:
- * this extension host, the tokenizer process, the browser, VS Code's server, language servers.
- * Read at the start and the end of a phase: who used the CPUs meanwhile.
- */
-function cpuByKind() {
-  try {
-    const out = {};
-    for (const pid of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
-        if (!ms) continue;
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-        const kind = Number(pid) === process.pid ? 'extension host'
-          : cmd.includes('hfWorker.js') ? 'tokenizer'
-          : /chrom/i.test(cmd) ? 'browser'
-          : /language-features|languageserver|Server(Main)?\.js/i.test(cmd) ? 'language servers'
-          : /code-server|out\/node\/entry|server-main|bootstrap-fork/.test(cmd) ? 'VS Code server'
-          : 'other';
-        out[kind] = (out[kind] ?? 0) + ms;
-      } catch {
-        // it ended meanwhile
-      }
-    }
-    return out;
-  } catch {
-    return undefined;
-  }
+/** What a process is, for `cpuByKind`. */
+function processKind(pid, cmd) {
+  if (Number(pid) === process.pid) return 'extension host';
+  if (cmd.includes('hfWorker.js')) return 'tokenizer';
+  if (/chrom/i.test(cmd)) return 'browser';
+  if (/language-features|languageserver|Server(Main)?\.js/i.test(cmd)) return 'language servers';
+  if (/code-server|out\/node\/entry|server-main|bootstrap-fork/.test(cmd)) return 'VS Code server';
+  return 'other';
 }
 
-/** `after - before` of two `cpuByKind()` readings (processes that ended meanwhile are left out). */
+/**
+ * CPU time (ms, all threads, 10 ms resolution) of every process on the machine, by process id,
+ * with what it is: this extension host, the tokenizer process, the browser, VS Code's server,
+ * language servers. Read at the start and the end of a phase: who used the CPUs meanwhile.
+ */
+function cpuByKind() {
+  const out = new Map();
+  for (const proc of processes()) {
+    const ms = ((Number(proc.stat[11]) + Number(proc.stat[12])) * 1000) / USER_HZ;
+    if (!ms) continue;
+    try {
+      out.set(proc.pid, { kind: processKind(proc.pid, proc.cmdline()), ms });
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  return out.size ? out : undefined;
+}
+
+/**
+ * CPU time spent between two `cpuByKind()` readings, summed by kind: per process, so that one that
+ * started meanwhile counts from zero. One that ended meanwhile is left out (its time is lost).
+ */
 function cpuByKindSpent(before, after) {
   if (!before || !after) return undefined;
   const out = {};
-  for (const [kind, ms] of Object.entries(after)) out[kind] = Math.max(0, ms - (before[kind] ?? 0));
+  for (const [pid, { kind, ms }] of after) out[kind] = (out[kind] ?? 0) + ms - (before.get(pid)?.ms ?? 0);
   return out;
 }
 

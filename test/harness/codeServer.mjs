@@ -429,19 +429,20 @@ export function extensionTestUrl({ port, folder, extensionDevelopmentPath, exten
 const SETPRIV = '/usr/bin/setpriv';
 
 /**
- * The program to start as Chromium. Started as root (CI runs as root), Chromium raises its display
- * threads (browser, GPU and renderer compositor and IO threads) to nice -8, above the extension
- * host's nice 0 on the same CPUs; a user's browser cannot do that. As root, it is started without
- * CAP_SYS_NICE (util-linux `setpriv`, through a script in `dir`), so that every thread stays at
- * nice 0 or lower, as for a user. Measured with the benchmark's suite (8 alternating runs each):
+ * The program to start as Chromium, and how to remove it afterwards. Started as root (CI runs as
+ * root), Chromium raises its display threads (browser, GPU and renderer compositor and IO threads)
+ * to nice -8, above the extension host's nice 0 on the same CPUs; a user's browser cannot do that.
+ * As root, it is started without CAP_SYS_NICE (util-linux `setpriv`, through a script in a folder
+ * of its own), so that every thread stays at nice 0 or lower, as for a user. Measured with the benchmark's suite (8 alternating runs each):
  * the extension host's stalls over 16 ms while the tokenizer counts a newly opened document went
  * from 9 to 3, and the tokenizer's main thread ran 0 ms in every stall (up to 7 ms before).
  */
-function browserExecutable(dir) {
-  if (process.getuid?.() !== 0 || !fs.existsSync(SETPRIV)) return CHROMIUM_PATH;
+function browserExecutable() {
+  if (process.getuid?.() !== 0 || !fs.existsSync(SETPRIV)) return { path: CHROMIUM_PATH, remove: () => {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-chromium-'));
   const wrapper = path.join(dir, 'chromium');
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${SETPRIV} --inh-caps=-sys_nice --bounding-set=-sys_nice ${JSON.stringify(CHROMIUM_PATH)} "$@"\n`, { mode: 0o755 });
-  return wrapper;
+  return { path: wrapper, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -454,12 +455,11 @@ export async function launchBrowser({ headless = true, args = [] } = {}) {
   }
   installExitHandlers();
   const { chromium } = await import('playwright-core');
-  const wrapperDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-chromium-'));
-  const removeWrapper = () => fs.rmSync(wrapperDir, { recursive: true, force: true });
+  const executable = browserExecutable();
   // launchServer() gives the browser's ChildProcess (its PID) through public API;
   // connect() then gives an ordinary Browser over the local websocket.
   const server = await chromium.launchServer({
-    executablePath: browserExecutable(wrapperDir),
+    executablePath: executable.path,
     headless,
     args: [...CHROMIUM_ARGS, ...args],
     host: HOST,
@@ -468,7 +468,7 @@ export async function launchBrowser({ headless = true, args = [] } = {}) {
     handleSIGTERM: false,
     handleSIGHUP: false,
   }).catch((e) => {
-    removeWrapper();
+    executable.remove();
     throw e;
   });
   const pid = server.process()?.pid;
@@ -480,7 +480,7 @@ export async function launchBrowser({ headless = true, args = [] } = {}) {
     await server.kill().catch(() => {});
     if (pid) killGroupNow(pid);
     live.delete(pid);
-    removeWrapper();
+    executable.remove();
     throw e;
   }
   let stopping = null;
@@ -498,7 +498,7 @@ export async function launchBrowser({ headless = true, args = [] } = {}) {
         }
         live.delete(pid);
       }
-      removeWrapper();
+      executable.remove();
     })();
     return stopping;
   };
