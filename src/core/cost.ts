@@ -27,9 +27,17 @@ export interface CostBreakdown {
   contextShare: number;
 }
 
+/** The rates (USD per 1M tokens) that apply to a request with this many input tokens. */
+export function ratesFor(model: Model, inputTokens: number): { input: number; output: number; longContext: boolean } {
+  const long = model.price.longContext;
+  if (long && inputTokens > long.aboveInputTokens) return { input: long.input, output: long.output, longContext: true };
+  return { input: model.price.input, output: model.price.output, longContext: false };
+}
+
 export function costOf(model: Model, inputTokens: number, expectedOutputTokens: number): CostBreakdown {
-  const input = (inputTokens * model.price.input) / 1e6;
-  const output = (expectedOutputTokens * model.price.output) / 1e6;
+  const rates = ratesFor(model, inputTokens);
+  const input = (inputTokens * rates.input) / 1e6;
+  const output = (expectedOutputTokens * rates.output) / 1e6;
   return {
     input,
     withOutput: input + output,

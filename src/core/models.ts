@@ -31,10 +31,29 @@ function makeSchemas() {
     }),
   ]);
 
-  const PriceSchema = z.strictObject({
+  const RatesSchema = {
     input: price,
     cachedInput: z.optional(price),
     output: price,
+  };
+  const PriceSchema = z.strictObject({
+    ...RatesSchema,
+    /**
+     * Other rates for a request whose input passes `aboveInputTokens` (vendors charge more for
+     * long prompts: e.g. GPT-6.2 Sol above 272K input tokens); they apply to the whole request.
+     */
+    longContext: z.optional(z.strictObject({ aboveInputTokens: positiveInt, ...RatesSchema })),
+  });
+
+  /**
+   * The vendor has retired the model's API id, or announced when it will. Without `on` the vendor
+   * says it is retired but gives no date.
+   */
+  const RetirementSchema = z.strictObject({
+    /** ISO date (YYYY-MM-DD) from which the vendor no longer serves the id. */
+    on: z.optional(z.iso.date()),
+    /** The vendor's recommended replacement (an API id; it need not be in the catalogue). */
+    replacedBy: z.optional(text(200)),
   });
 
   const ModelSchema = z.strictObject({
@@ -50,6 +69,7 @@ function makeSchemas() {
     pricesCheckedOn: z.optional(z.iso.date()),
     /** Hugging Face repository that publishes the model's tokenizer.json, where there is one. */
     huggingFaceTokenizer: z.optional(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/))),
+    retirement: z.optional(RetirementSchema),
   });
 
   const CatalogueSchema = z.strictObject({
@@ -147,6 +167,26 @@ export function mergeUserModels(builtIn: readonly Model[], userValue: unknown, r
     userIds.add(merged.data.id);
   });
   return { models: [...models.values()], issues, userIds };
+}
+
+export interface RetirementState {
+  /** True once the vendor no longer serves the id; false while it is only announced. */
+  retired: boolean;
+  on?: string;
+  replacedBy?: string;
+}
+
+/** Where the model stands on `today` (YYYY-MM-DD, the local date): undefined while the vendor serves it with no end announced. */
+export function retirementOf(model: Model, today: string): RetirementState | undefined {
+  const r = model.retirement;
+  if (!r) return undefined;
+  return { retired: r.on === undefined || r.on <= today, on: r.on, replacedBy: r.replacedBy };
+}
+
+/** Today's local date as YYYY-MM-DD. */
+export function localDate(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export function isExact(model: Model): boolean {

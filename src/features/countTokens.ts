@@ -5,10 +5,10 @@ import type { Model } from '../core/models';
 import { countInSlices, looksBinary } from '../services/documentCounts';
 import type { SettingsService } from '../services/settings';
 import type { TokenizerFilesService } from '../services/tokenizerFiles';
-import { type CountFacts, locale, plainSummary } from './countSummary';
+import { type CountFacts, isRetired, locale, plainSummary } from './countSummary';
 
 /** Popular models shown beside the chosen provider's in the comparison. */
-const POPULAR = ['gpt-4o', 'gpt-5', 'claude-sonnet-4-5', 'gemini-2.5-pro', 'deepseek-chat', 'qwen-plus'];
+const POPULAR = ['gpt-4o', 'gpt-6.2-sol', 'claude-sonnet-5-5', 'gemini-2.5-pro', 'deepseek-chat', 'qwen-plus'];
 
 export function registerCountTokens(settings: SettingsService, files: TokenizerFilesService): vscode.Disposable {
   return vscode.commands.registerCommand('promptWorkbench.countTokens', async () => {
@@ -26,7 +26,8 @@ export function registerCountTokens(settings: SettingsService, files: TokenizerF
     }
     const text = selection ? selections.map((s) => doc.getText(s)).join('') : doc.getText();
     const s = settings.get();
-    const compare = [s.model, ...s.models.filter((m) => m.id !== s.model.id && (m.provider === s.model.provider || POPULAR.includes(m.id)))];
+    // The chosen model first, even if retired; no other retired model.
+    const compare = [s.model, ...s.models.filter((m) => m.id !== s.model.id && !isRetired(m) && (m.provider === s.model.provider || POPULAR.includes(m.id)))];
     const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Counting tokens…'), cancellable: true },
       async (_progress, cancel) => {

@@ -4,7 +4,7 @@ import { formatInt, formatUsd } from '../core/cost';
 import type { Model } from '../core/models';
 import { SECTION } from '../core/settings';
 import type { SettingsService } from '../services/settings';
-import { locale } from './countSummary';
+import { isRetired, locale, retirementText } from './countSummary';
 
 const RECENT_KEY = 'promptWorkbench.recentModels';
 const RECENT_MAX = 5;
@@ -16,8 +16,10 @@ interface ModelItem extends vscode.QuickPickItem {
 export function describeModel(model: Model): string {
   const loc = locale();
   const tokenizer = model.tokenizer.kind === 'bpe' ? model.tokenizer.encoding : vscode.l10n.t('≈ estimate');
-  return vscode.l10n.t('{0} in / {1} out per 1M tokens · {2} context · {3}',
+  const line = vscode.l10n.t('{0} in / {1} out per 1M tokens · {2} context · {3}',
     formatUsd(model.price.input, loc), formatUsd(model.price.output, loc), formatInt(model.contextWindow, loc), tokenizer);
+  const retirement = retirementText(model);
+  return retirement ? `$(warning) ${retirement} ${line}` : line;
 }
 
 export function registerSelectModel(context: vscode.ExtensionContext, settings: SettingsService): vscode.Disposable {
@@ -43,10 +45,17 @@ export function registerSelectModel(context: vscode.ExtensionContext, settings: 
         items.push({ label: vscode.l10n.t('Recently used'), kind: vscode.QuickPickItemKind.Separator });
         for (const id of recent) items.push(toItem(s.models.find((m) => m.id === id)!));
       }
-      const providers = [...new Set(s.models.map((m) => m.provider))];
-      for (const provider of providers) {
+      // Retired models come last, in a group of their own: still there for old prompts' costs.
+      const listed = s.models.filter((m) => !recent.includes(m.id));
+      const current = listed.filter((m) => !isRetired(m));
+      const retired = listed.filter((m) => isRetired(m));
+      for (const provider of new Set(current.map((m) => m.provider))) {
         items.push({ label: provider, kind: vscode.QuickPickItemKind.Separator });
-        for (const m of s.models) if (m.provider === provider && !recent.includes(m.id)) items.push(toItem(m));
+        for (const m of current) if (m.provider === provider) items.push(toItem(m));
+      }
+      if (retired.length > 0) {
+        items.push({ label: vscode.l10n.t('Retired by their vendors'), kind: vscode.QuickPickItemKind.Separator });
+        for (const m of retired) items.push(toItem(m));
       }
       const picked = await vscode.window.showQuickPick(items, {
         title: vscode.l10n.t('Select the model to count tokens for'),

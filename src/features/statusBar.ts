@@ -5,7 +5,7 @@ import { isAsync } from '../core/tokenizer';
 import { type CountState, countInSlices, type DocumentCounts } from '../services/documentCounts';
 import type { SettingsService } from '../services/settings';
 import type { TokenizerFilesService } from '../services/tokenizerFiles';
-import { type CountFacts, factRows, locale, overContext, tokensText } from './countSummary';
+import { type CountFacts, factRows, isRetired, locale, overContext, tokensText } from './countSummary';
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
@@ -52,6 +52,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     md.appendMarkdown(`**${vscode.l10n.t('Prompt Workbench')}**\n\n| | |\n|---|---|\n`);
     for (const [k, v] of factRows(facts)) md.appendMarkdown(`| ${k} | ${v.replace(/\|/g, '\\|')} |\n`);
     if (overContext(facts)) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('More than the model\'s context window: the request would fail.')}\n`);
+    if (isRetired(facts.model)) md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('{0} is retired: its vendor no longer serves {1}. Choose another model.', escapeMarkdown(facts.model.name), '`' + facts.model.id.replace(/`/g, '') + '`')}\n`);
     const file = files.fileFor(facts.model.id);
     if (file?.state === 'ready' && facts.exact) {
       md.appendMarkdown(`\n${vscode.l10n.t('Counted with the tokenizer file {0}.', '`' + file.file.replace(/`/g, '') + '`')}\n`);
@@ -89,11 +90,14 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       case 'done': {
         const full: CountFacts = { ...facts, tokens: state.tokens, characters: state.characters, exact: state.exact };
         const cost = costOf(full.model, full.tokens, 0).input;
-        show(`$(symbol-numeric) ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
+        show(`${modelIcon(full.model)} ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
         return;
       }
     }
   };
+
+  /** A retired model's count still shows, with a warning in place of the usual icon (the tooltip says why). */
+  const modelIcon = (model: CountFacts['model']): string => (isRetired(model) ? '$(warning)' : '$(symbol-numeric)');
 
   const costSuffix = (usd: number): string => (usd === 0 ? '' : ` · ${formatUsd(usd, locale())}`);
 
@@ -135,7 +139,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const label = selections.length > 1
       ? vscode.l10n.t('{0} in {1} selections', tokensText(tokens, exact), selections.length)
       : vscode.l10n.t('{0} selected', tokensText(tokens, exact));
-    show(`$(selection) ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
+    show(`${isRetired(s.model) ? '$(warning)' : '$(selection)'} ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
   };
 
   /**

@@ -132,9 +132,22 @@ describe('token counter in the status bar', () => {
     await setSetting('model', 'gpt-4');
     const gpt4 = await waitFor(() => pw.statusBar().text, (t) => /tokens/.test(t) && numberIn(t) === referenceCount('cl100k_base', CHINESE), 'the cl100k_base count');
     assert.ok(!gpt4.includes('≈'));
-    await setSetting('model', 'claude-sonnet-4-5');
+    assert.ok(gpt4.startsWith('$(warning) '), `gpt-4 is retired (2026-10-23): ${gpt4}`);
+    await setSetting('model', 'claude-sonnet-5-5');
     const claude = await waitFor(() => pw.statusBar().text, (t) => t.includes('≈'), 'an estimate');
-    assert.match(claude, /≈\d/);
+    assert.match(claude, /^\$\(symbol-numeric\) ≈\d/);
+    assert.doesNotMatch(pw.statusBar().tooltip, /Retired|retires/);
+  });
+
+  it('warns in the icon and the tooltip when the vendor has retired the chosen model', async () => {
+    const pw = await api();
+    await openDoc(CHINESE);
+    await setSetting('model', 'claude-sonnet-4-5');
+    const text = await waitFor(() => pw.statusBar().text, (t) => t.includes('≈'), 'an estimate for Claude Sonnet 4.5');
+    assert.match(text, /^\$\(warning\) ≈\d/);
+    const tooltip = pw.statusBar().tooltip;
+    assert.match(tooltip, /\| Status \| Retired by Anthropic on 2026-11-30\. Recommended replacement: claude-sonnet-5-5\. \|/);
+    assert.match(tooltip, /Claude Sonnet 4\\\.5 is retired: its vendor no longer serves `claude-sonnet-4-5`\. Choose another model\./);
   });
 
   it('warns in the tooltip when the prompt and expected output pass the context window', async () => {
@@ -215,7 +228,10 @@ describe('token counter in the status bar', () => {
 });
 
 describe('Prompt: Count Tokens', () => {
-  afterEach(closeAll);
+  afterEach(async () => {
+    await closeAll();
+    await setSetting('model', undefined);
+  });
 
   it('returns the document count and a readable summary', async () => {
     await api();
@@ -226,9 +242,21 @@ describe('Prompt: Count Tokens', () => {
     assert.equal(result.results[0]!.model, 'gpt-4o');
     assert.equal(result.results[0]!.tokens, referenceCount('o200k_base', ENGLISH));
     assert.match(result.summary, new RegExp(`^${referenceCount('o200k_base', ENGLISH)} tokens`));
-    const gpt4 = result.results.find((r) => r.model === 'gpt-4');
-    assert.equal(gpt4?.tokens, referenceCount('cl100k_base', ENGLISH));
-    assert.ok(result.results.some((r) => r.model === 'claude-sonnet-4-5' && !r.exact));
+    assert.equal(result.results.find((r) => r.model === 'gpt-4.1')?.tokens, referenceCount('o200k_base', ENGLISH));
+    assert.ok(result.results.some((r) => r.model === 'claude-sonnet-5-5' && !r.exact));
+    const retired = ['claude-sonnet-4-5', 'gpt-4', 'gpt-3.5-turbo'];
+    assert.deepEqual(result.results.filter((r) => retired.includes(r.model)), [], 'no retired model beside the chosen one');
+  });
+
+  it('keeps a retired chosen model first and says it is retired', async () => {
+    await api();
+    await setSetting('model', 'gpt-3.5-turbo');
+    await openDoc(ENGLISH);
+    const result = await vscode.commands.executeCommand<{ summary: string; results: Array<{ model: string; tokens: number }> }>('promptWorkbench.countTokens');
+    assert.ok(result);
+    assert.equal(result.results[0]!.model, 'gpt-3.5-turbo');
+    assert.equal(result.results[0]!.tokens, referenceCount('cl100k_base', ENGLISH));
+    assert.match(result.summary, /\nRetired by OpenAI on 2026-10-23\. Recommended replacement: gpt-4\.1-mini\.(\n|$)/);
   });
 
   it('says plainly when no editor is open', async () => {

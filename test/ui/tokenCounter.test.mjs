@@ -1,10 +1,16 @@
 // Journey: a person opens a prompt in code-server (the packaged .vsix installed), reads the
-// status bar, types, selects, runs Prompt: Count Tokens, and switches to a cl100k_base model.
+// status bar, types, selects, runs Prompt: Count Tokens, switches to a cl100k_base model, and
+// picks a model its vendor has retired.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { openFile, readNotifications, readStatusBarItem, readStatusBarTooltip, runCommand, screenshot, selectAll, typeInEditor } from '../harness/workbench.mjs';
+import { REPO_ROOT } from '../harness/codeServer.mjs';
 import { EXTENSION_ID, openWorkbench, referenceCount, STATUS_ITEM, tokensIn, writeWorkspaceSettings } from './journey.mjs';
+
+const require = createRequire(import.meta.url);
+const { estimateTokens } = require(path.join(REPO_ROOT, 'out', 'src', 'core', 'cost.js'));
 
 const status = (page, waitFor, timeout = 30_000) => readStatusBarItem(page, STATUS_ITEM, { extensionId: EXTENSION_ID, waitFor, timeout });
 
@@ -90,5 +96,39 @@ describe('journey: live token counter in code-server', function () {
     const text = await status(wb.page, new RegExp(`^${expected.toLocaleString('en')} tokens`), 20_000);
     assert.equal(tokensIn(text), expected);
     await screenshot(wb.page, 'token-counter-gpt-4');
+  });
+
+  it('lists retired models last with the vendor\'s date, and warns when one is chosen', async () => {
+    const page = wb.page;
+    const item = page.locator(`[id="workbench.parts.statusbar"] .statusbar-item[id="${EXTENSION_ID}.${STATUS_ITEM}"]`);
+    // gpt-4 (chosen in the step before) was retired on 2026-10-23: a warning icon in place of the usual one.
+    await item.locator('.codicon-warning').waitFor({ state: 'visible', timeout: 15_000 });
+    await item.click();
+    // The picker is open and has the keyboard (a hidden quick input from an earlier step keeps its title in the DOM).
+    await page.waitForFunction(() => {
+      const widget = document.activeElement?.closest('.quick-input-widget');
+      return !!widget && /Select the model to count tokens for/.test(widget.querySelector('.quick-input-title')?.textContent ?? '');
+    }, null, { timeout: 15_000 });
+    // The last group, at the end of the list (Up from the first item wraps round): the retired models, each with the vendor's words.
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => /Retired by/.test(document.querySelector('.quick-input-widget .monaco-list-row.focused')?.textContent ?? ''), null, { timeout: 10_000 });
+    // Visible separators only: the command palette's list from an earlier step stays in the DOM, hidden.
+    const separators = await page.$$eval('.quick-input-list .quick-input-list-separator', (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.textContent.trim()).filter(Boolean));
+    assert.equal(separators.at(-1), 'Retired by their vendors', separators.join(', '));
+    await screenshot(page, 'select-model-retired');
+    await page.keyboard.type('claude-sonnet-4-5');
+    await page.waitForFunction(() => /claude-sonnet-4-5/.test(document.querySelector('.quick-input-widget .monaco-list-row.focused')?.textContent ?? ''), null, { timeout: 10_000 });
+    const row = await page.$eval('.quick-input-widget .monaco-list-row.focused', (e) => e.textContent);
+    assert.match(row, /Retired by Anthropic on 2026-11-30\. Recommended replacement: claude-sonnet-5-5\./, row);
+    await page.keyboard.press('Enter');
+    // Claude's tokenizer is not public: the catalogue's estimate (3.5 characters a token, 1 per CJK character).
+    const expected = Math.round(estimateTokens(original + typed, 3.5, 1));
+    const text = await status(page, /^≈[\d,]+ tokens/, 20_000);
+    assert.equal(tokensIn(text), expected, text);
+    await item.locator('.codicon-warning').waitFor({ state: 'visible', timeout: 5_000 });
+    const tooltip = await readStatusBarTooltip(page, STATUS_ITEM, { extensionId: EXTENSION_ID });
+    assert.match(tooltip, /Status\W*Retired by Anthropic on 2026-11-30\. Recommended replacement: claude-sonnet-5-5\./, tooltip);
+    assert.match(tooltip, /Claude Sonnet 4\.5 is retired: its vendor no longer serves claude-sonnet-4-5\. Choose another model\./, tooltip);
+    await screenshot(page, 'token-counter-retired-model');
   });
 });

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import catalogueJson from '../../src/data/models.json';
-import { costOf, estimateTokens, formatInt, formatPercent, formatUsd } from '../../src/core/cost';
-import { mergeUserModels, parseCatalogue, type SettingIssue } from '../../src/core/models';
+import { costOf, estimateTokens, formatInt, formatPercent, formatUsd, ratesFor } from '../../src/core/cost';
+import { localDate, mergeUserModels, parseCatalogue, retirementOf, type SettingIssue } from '../../src/core/models';
 import { DEFAULT_LANGUAGES, resolveLanguages, resolveSettings } from '../../src/core/settings';
 import { tokenizerFor } from '../../src/core/tokenizer';
 
@@ -31,6 +31,41 @@ describe('model catalogue', () => {
     assert.deepEqual(byId('gpt-4o').tokenizer, { kind: 'bpe', encoding: 'o200k_base' });
     assert.deepEqual(byId('gpt-4').tokenizer, { kind: 'bpe', encoding: 'cl100k_base' });
     assert.equal(byId('claude-sonnet-4-5').tokenizer.kind, 'estimate');
+  });
+
+  it('knows which models their vendors retire, and when', () => {
+    assert.deepEqual(retirementOf(byId('claude-sonnet-4-5'), '2026-11-29'), { retired: false, on: '2026-11-30', replacedBy: 'claude-sonnet-5-5' });
+    assert.deepEqual(retirementOf(byId('claude-sonnet-4-5'), '2026-11-30'), { retired: true, on: '2026-11-30', replacedBy: 'claude-sonnet-5-5' });
+    assert.deepEqual(retirementOf(byId('gpt-5'), '2026-12-07'), { retired: false, on: '2026-12-11', replacedBy: 'gpt-6.1-sol' });
+    assert.equal(retirementOf(byId('claude-opus-4-1'), '2000-01-01')?.retired, true, 'retired without a date: retired on any day');
+    assert.equal(retirementOf(byId('gpt-4o'), '2026-12-07'), undefined);
+    // Every replacement the catalogue names is either in it and not retired itself, or outside it.
+    for (const m of builtIn) {
+      const next = m.retirement?.replacedBy;
+      if (next && builtIn.some((x) => x.id === next)) assert.equal(byId(next).retirement, undefined, `${m.id} → ${next}`);
+    }
+    assert.equal(localDate(new Date(2026, 0, 5, 23, 59)), '2026-01-05');
+  });
+
+  it('applies the long-prompt rates above their threshold, to the whole request', () => {
+    const sol = byId('gpt-6.2-sol');
+    assert.deepEqual(ratesFor(sol, 272_000), { input: 2, output: 10, longContext: false });
+    assert.deepEqual(ratesFor(sol, 272_001), { input: 4, output: 15, longContext: true });
+    assert.equal(costOf(sol, 100_000, 1000).withOutput, 0.2 + 0.01);
+    const long = costOf(sol, 300_000, 1000);
+    assert.equal(long.input, 1.2);
+    assert.equal(long.withOutput, 1.2 + 0.015);
+    assert.deepEqual(ratesFor(byId('gpt-4o'), 10_000_000), { input: 2.5, output: 10, longContext: false });
+  });
+
+  it('rejects a retirement or long-prompt rate that is not well formed, naming the field', () => {
+    const merged = mergeUserModels(builtIn, [
+      { id: 'gpt-4o', retirement: { on: '30 November' } },
+      { id: 'gpt-4o-mini', price: { longContext: { input: 1, output: 2 } } },
+      { id: 'gpt-4.1', retirement: { on: '2027-01-14', replacedBy: 'gpt-6-luna' } },
+    ]);
+    assert.deepEqual(merged.issues.map((i) => i.where), ['promptWorkbench.models[0].retirement.on', 'promptWorkbench.models[1].price.longContext.aboveInputTokens']);
+    assert.deepEqual(retirementOf(merged.models.find((m) => m.id === 'gpt-4.1')!, '2027-01-14'), { retired: true, on: '2027-01-14', replacedBy: 'gpt-6-luna' });
   });
 
   it('rejects a catalogue with duplicate ids, naming the entry', () => {
