@@ -1,15 +1,18 @@
 /**
  * Live problems of prompt templates while typing (debounced): Handlebars syntax errors at their
  * line and column, variables used but not declared, declared but never used, front matter that
- * fails the schema (field named), a model that is not in the catalogue. Never edits the text.
+ * fails the schema (field named), a model that is not in the catalogue or that its vendor retires
+ * (with a quick fix to the vendor's replacement, where the catalogue has it). Never edits the text
+ * unless the user picks that fix.
  */
 import * as vscode from 'vscode';
 import { EngineError } from '../core/template/engine';
 import type { Range, TemplateCheck, TemplateIssue } from '../core/template/types';
 import { log } from '../services/log';
 import type { SettingsService } from '../services/settings';
-import { issueMessage, unknownModelMessage } from './templateMessages';
-import { isTemplateDocument, type TemplateService } from './templates';
+import { isRetired, retirementText } from './countSummary';
+import { issueMessage, retiredModelMessage, unknownModelMessage } from './templateMessages';
+import { isTemplateDocument, TEMPLATE_SUFFIX, type TemplateService } from './templates';
 
 export const DIAGNOSTIC_SOURCE = 'Prompt Workbench';
 
@@ -71,6 +74,11 @@ export function registerTemplateDiagnostics(service: TemplateService, settings: 
 
   return vscode.Disposable.from(
     collection,
+    vscode.languages.registerCodeActionsProvider(
+      [{ pattern: `**/*${TEMPLATE_SUFFIX}` }, { scheme: 'untitled', language: 'handlebars' }],
+      { provideCodeActions: (doc, _range, context) => replacementFixes(doc, context, settings) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
     vscode.workspace.onDidOpenTextDocument((d) => schedule(d, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) schedule(e.document);
@@ -89,14 +97,49 @@ export function toDiagnostics(doc: vscode.TextDocument, check: TemplateCheck, se
   const out = check.issues.map((issue) => toDiagnostic(doc, issue));
   if (check.model) {
     const s = settings.get();
-    if (!s.models.some((m) => m.id === check.model!.id)) {
-      const d = new vscode.Diagnostic(visibleRange(doc, check.model.range), unknownModelMessage(check.model.id, s.model.id), vscode.DiagnosticSeverity.Warning);
+    const model = s.models.find((m) => m.id === check.model!.id);
+    const range = visibleRange(doc, check.model.range);
+    if (!model) {
+      const d = new vscode.Diagnostic(range, unknownModelMessage(check.model.id, s.model.id), vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = 'unknownModel';
       out.push(d);
+    } else {
+      const retirement = retirementText(model);
+      if (retirement) {
+        // Retired: a warning; only announced: for information.
+        const d = new vscode.Diagnostic(range, retiredModelMessage(model.id, retirement), isRetired(model) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = RETIRED_MODEL;
+        out.push(d);
+      }
     }
   }
   return out;
+}
+
+const RETIRED_MODEL = 'retiredModel';
+
+/** For each retired-model problem: replace the id with the vendor's replacement, if the catalogue has it and it is served. */
+function replacementFixes(doc: vscode.TextDocument, context: vscode.CodeActionContext, settings: SettingsService): vscode.CodeAction[] {
+  const fixes: vscode.CodeAction[] = [];
+  for (const d of context.diagnostics) {
+    if (d.source !== DIAGNOSTIC_SOURCE || d.code !== RETIRED_MODEL || !d.range.isSingleLine) continue;
+    const models = settings.get().models;
+    const text = doc.getText(d.range);
+    // The range is the front matter's value, quotes included if it has them.
+    const model = models.find((m) => m.id === text.trim().replace(/^(["'])(.*)\1$/, '$2'));
+    const next = models.find((m) => m.id === model?.retirement?.replacedBy);
+    if (!model || !next || isRetired(next)) continue;
+    const at = text.indexOf(model.id);
+    const fix = new vscode.CodeAction(vscode.l10n.t('Use {0}, the recommended replacement', next.id), vscode.CodeActionKind.QuickFix);
+    fix.edit = new vscode.WorkspaceEdit();
+    fix.edit.replace(doc.uri, new vscode.Range(d.range.start.translate(0, at), d.range.start.translate(0, at + model.id.length)), next.id);
+    fix.diagnostics = [d];
+    fix.isPreferred = true;
+    fixes.push(fix);
+  }
+  return fixes;
 }
 
 function toDiagnostic(doc: vscode.TextDocument, issue: TemplateIssue): vscode.Diagnostic {

@@ -98,3 +98,8 @@ export function issueMessage(issue: TemplateIssue): string {
 export function unknownModelMessage(id: string, fallback: string): string {
   return vscode.l10n.t('Model "{0}" is not in the model catalogue; the rendered prompt is counted for {1} instead. Run Prompt: Select Model to see the ids.', id, fallback);
 }
+
+/** `Model "claude-sonnet-4-5": Retired by Anthropic on 2026-11-30. Recommended replacement: …` */
+export function retiredModelMessage(id: string, retirement: string): string {
+  return vscode.l10n.t('Model "{0}": {1}', id, retirement);
+}

@@ -206,6 +206,35 @@ describe('prompt templates: live diagnostics and completion', () => {
     assert.deepEqual(unused?.tags, [vscode.DiagnosticTag.Unnecessary]);
   });
 
+  it('warns of a model its vendor retired, and the quick fix puts in the replacement', async () => {
+    await api();
+    const editor = await openDoc('---\nmodel: "claude-sonnet-4-5"\n---\nSummarise this.\n', 'handlebars');
+    assert.deepEqual(await waitForProblems(editor.document.uri, (p) => p.length > 0, 'the retired model'), [
+      'warning 2:8-2:27 Model "claude-sonnet-4-5": Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5.',
+    ]);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(1, 8, 1, 8));
+    const fixes = actions.filter((a) => a.kind?.value === 'quickfix');
+    assert.deepEqual(fixes.map((a) => a.title), ['Use claude-sonnet-5-5, the recommended replacement']);
+    assert.ok(await vscode.workspace.applyEdit(fixes[0]!.edit!));
+    assert.equal(editor.document.getText(), '---\nmodel: "claude-sonnet-5-5"\n---\nSummarise this.\n');
+    await waitForProblems(editor.document.uri, (p) => p.length === 0, 'no problem once replaced');
+  });
+
+  it('tells of an announced retirement, with no fix when the replacement is not in the catalogue', async () => {
+    await api();
+    try {
+      await setSetting('models', [{ id: 'gpt-4o', retirement: { on: '2099-01-14', replacedBy: 'gpt-99' } }]);
+      const editor = await openDoc('---\nmodel: gpt-4o\n---\nHi\n', 'handlebars');
+      assert.deepEqual(await waitForProblems(editor.document.uri, (p) => p.length > 0, 'the announced retirement'), [
+        'info 2:8-2:14 Model "gpt-4o": OpenAI retires it on 2099-01-14. Recommended replacement: gpt-99.',
+      ]);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(1, 8, 1, 8));
+      assert.deepEqual(actions.filter((a) => a.kind?.value === 'quickfix').map((a) => a.title), []);
+    } finally {
+      await setSetting('models', undefined);
+    }
+  });
+
   it('reports broken YAML and unknown helpers', async () => {
     await api();
     const yaml = await openDoc('---\nvariables:\n  a: [1, 2\n---\n{{a}}', 'handlebars');

@@ -1,7 +1,7 @@
 // Journey: a prompt author opens a Handlebars prompt template in code-server (the packaged
 // .vsix installed), renders it with its sample values and reads the prompt, its token count and
-// cost; fills the variables in input boxes; reads the Problems panel of a broken template; and
-// gets an error naming a missing variable.
+// cost; fills the variables in input boxes; reads the Problems panel of a broken template; gets
+// an error naming a missing variable; and moves a template off a retired model with the quick fix.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +31,7 @@ const BROKEN = [
   '',
 ].join('\n');
 const MISSING = '---\nvariables:\n  task: {sample: Summarise the text}\n---\n{{task}} for {{reader}}.\n';
+const RETIRED = '---\nmodel: claude-sonnet-4-5\n---\nSummarise the notes below in three bullet points.\n';
 
 
 /** The rendered prompt: the active editor is the new untitled one. */
@@ -57,7 +58,7 @@ async function readProblems(page, { waitFor, timeout = 15_000 } = {}) {
 describe('journey: prompt templates in code-server', function () {
   let wb;
   before(async function () {
-    wb = await openWorkbench({ files: { 'broken.prompt.hbs': BROKEN, 'missing.prompt.hbs': MISSING } });
+    wb = await openWorkbench({ files: { 'broken.prompt.hbs': BROKEN, 'missing.prompt.hbs': MISSING, 'retired.prompt.hbs': RETIRED } });
   });
   after(async () => wb && (await wb.stop()));
 
@@ -107,6 +108,40 @@ describe('journey: prompt templates in code-server', function () {
     for (const row of expectedRows) assert.ok(after.includes(row), `missing "${row}" in\n${after.join('\n')}`);
     assert.ok(!after.some((r) => /never closed/.test(r)), after.join('\n'));
     await screenshot(page, 'template-problems-variables');
+    await page.keyboard.press('Control+Shift+M'); // hide the panel again
+  });
+
+  it('warns of a retired model in the front matter, and Quick Fix puts in the vendor\'s replacement', async () => {
+    const { page } = wb;
+    await openFile(page, 'retired.prompt.hbs');
+    await page.keyboard.press('Control+Shift+M');
+    const row = 'Model "claude-sonnet-4-5": Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5. [Ln 2, Col 8]';
+    const rows = await readProblems(page, { waitFor: /claude-sonnet-4-5/ });
+    assert.ok(rows.includes(row), rows.join('\n'));
+    await openFile(page, 'retired.prompt.hbs'); // back into its editor
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End'); // on the model's id
+    await page.keyboard.press('Control+.');
+    const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Use claude-sonnet-5-5, the recommended replacement' });
+    await action.waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot(page, 'template-retired-model-fix');
+    await page.keyboard.press('Enter'); // the fix is the focused (preferred) action
+    let deadline = Date.now() + 10_000;
+    let text = await readEditorText(page);
+    while (!text.includes('claude-sonnet-5-5') && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+      text = await readEditorText(page);
+    }
+    assert.equal(text, RETIRED.replace('claude-sonnet-4-5', 'claude-sonnet-5-5'));
+    deadline = Date.now() + 15_000;
+    let left = await readProblems(page);
+    while (left.some((r) => r.includes('claude-sonnet-4-5')) && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+      left = await readProblems(page);
+    }
+    assert.ok(!left.some((r) => r.includes('claude-sonnet')), left.join('\n'));
+    assert.ok(left.some((r) => r.includes('Variable "tone"')), `the panel still lists the other templates' problems:\n${left.join('\n')}`);
     await page.keyboard.press('Control+Shift+M'); // hide the panel again
   });
 
