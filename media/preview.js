@@ -67,6 +67,7 @@
   const gaugeLabel = el('span', { id: 'gauge-label', class: 'gauge-label' });
   const gauge = el('div', { id: 'gauge', class: 'gauge', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100' }, [el('div', { class: 'bar' }, [gaugeFill]), gaugeLabel]);
   const templateModel = el('div', { id: 'template-model', class: 'note', hidden: true });
+  const retirementNote = el('div', { id: 'model-retirement', class: 'note', hidden: true });
   const problems = el('section', { id: 'problems', 'aria-live': 'polite' });
   const textView = el('pre', { id: 'text', tabindex: '0' });
   const textNote = el('div', { id: 'text-note', class: 'note', hidden: true });
@@ -99,6 +100,7 @@
         costOutStat,
         gauge,
       ]),
+      retirementNote,
       templateModel,
     ]),
     problems,
@@ -157,6 +159,7 @@
       for (const s of [tokensStat, charsStat, costStat, costOutStat]) s.textContent = '';
       gauge.hidden = true;
       templateModel.hidden = true;
+      retirementNote.hidden = true;
       return;
     }
     if (![...modelSelect.options].some((o) => o.value === h.model.id)) modelSelect.append(el('option', { value: h.model.id, text: h.model.name }));
@@ -175,6 +178,13 @@
     gauge.setAttribute('aria-valuetext', h.shareText);
     gaugeLabel.textContent = h.shareText;
     gauge.title = `${t('context')}: ${h.shareText}`;
+    if (h.retirement) {
+      retirementNote.replaceChildren(icon(h.retirement.retired ? 'warning' : 'info'), ` ${h.retirement.text}`);
+      retirementNote.classList.toggle('warning', h.retirement.retired);
+      retirementNote.hidden = false;
+    } else {
+      retirementNote.hidden = true;
+    }
     if (h.templateModel) {
       const use = el('button', { id: 'use-template-model', class: 'link-button', type: 'button', text: t('useTemplateModel') });
       use.addEventListener('click', () => post({ type: 'selectModel', id: h.templateModel.id }));

@@ -170,6 +170,7 @@ describe('prompt preview', function () {
     await settled((x) => x.tokens !== undefined && x.model === 'gpt-4o', 'gpt-4o');
     await vscode.commands.executeCommand('promptWorkbench.selectModel', 'gpt-4');
     let s = await settled((x) => x.model === 'gpt-4', 'gpt-4 (cl100k_base)');
+    assert.equal(s.retirement, 'Retired by OpenAI on 2026-10-23.');
     const tokens = referenceCount('cl100k_base', FEW_SHOT_EXPECTED);
     assert.equal(s.tokens, tokens);
     const share = (tokens + 500) / 8192;
@@ -184,6 +185,7 @@ describe('prompt preview', function () {
     await vscode.commands.executeCommand('promptWorkbench.selectModel', 'claude-sonnet-4-5');
     s = await settled((x) => x.model === 'claude-sonnet-4-5', 'an estimated model');
     assert.equal(s.exact, false);
+    assert.equal(s.retirement, 'Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5.');
     await vscode.commands.executeCommand('promptWorkbench.togglePreviewTokens', true);
     await waitFor(state, (x) => x.paintedTokens?.seq === x.seq, 'the token view of an estimate');
     assert.equal((await state()).paintedTokens?.tokensShown, 0, 'no invented boundaries');

@@ -94,6 +94,21 @@ describe('journey: live prompt preview in code-server', function () {
     await screenshot(page, 'preview-few-shot');
   });
 
+  it('says in the header when the chosen model is retired, and what its vendor recommends', async () => {
+    const { page } = wb;
+    const note = preview(page).locator('#model-retirement');
+    assert.equal(await note.isHidden(), true, 'no note for gpt-4o');
+    await preview(page).locator('#model').selectOption('claude-sonnet-4-5');
+    const { value } = await until(page, () => note.textContent(), (t) => /Retired by/.test(t ?? ''), 'the retirement note');
+    assert.equal(value.trim(), 'Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5.');
+    assert.equal(await note.locator('.codicon-warning').count(), 1);
+    await screenshot(page, 'preview-retired-model');
+    await preview(page).locator('#model').selectOption('gpt-4o');
+    await until(page, () => note.isHidden(), (hidden) => hidden === true, 'the note gone with gpt-4o');
+    const tokens = referenceCount('o200k_base', FEW_SHOT_EXPECTED);
+    await until(page, () => headerTokens(page), (t) => t === `${tokens.toLocaleString('en')} tokens`, 'the gpt-4o count again');
+  });
+
   it('follows typing in the template within two seconds, count included', async () => {
     const { page } = wb;
     await openFile(page, 'sentiment-few-shot.prompt.hbs'); // focuses the template's editor

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import catalogue from '../../src/data/models.json';
 import { parseCatalogue } from '../../src/core/models';
 import { DEFAULT_THRESHOLDS, gaugeLevel, parseThresholds } from '../../src/core/preview/gauge';
-import { type HostToView, parseHostMessage, parseViewMessage, SavedStateSchema, TEXT_LIMIT } from '../../src/core/preview/messages';
+import { HeaderSchema, type HostToView, parseHostMessage, parseViewMessage, SavedStateSchema, TEXT_LIMIT } from '../../src/core/preview/messages';
 import { checkValuesAgainst, mergeWithSamples, parseValuesFile, type ParsedValues, type ValuesFile } from '../../src/core/preview/values';
 import { buildHeader, type HeaderWords } from '../../src/core/preview/viewModel';
 import { checkTemplate } from '../../src/core/template/check';
@@ -78,6 +78,17 @@ describe('preview: header view model', () => {
     const counting = buildHeader({ model: gpt4o, tokens: undefined, exact: true, tokenizer: 'o200k_base', characters: 1, expectedOutputTokens: 0, thresholds: DEFAULT_THRESHOLDS, locale: 'en' }, words);
     assert.equal(counting.tokens, undefined);
     assert.equal(counting.tokensText, 'counting…');
+  });
+
+  it('carries the retirement note it is given, and none otherwise; the page accepts it', () => {
+    const base = { model: claude, tokens: 10, exact: false, tokenizer: 'estimate', characters: 40, expectedOutputTokens: 0, thresholds: DEFAULT_THRESHOLDS, locale: 'en' };
+    const note = { text: 'Retired by Anthropic on 2026-11-30.', retired: true };
+    const h = buildHeader({ ...base, retirement: note }, words);
+    assert.deepEqual(h.retirement, note);
+    assert.equal(buildHeader(base, words).retirement, undefined);
+    assert.equal(HeaderSchema.safeParse(h).success, true);
+    assert.equal(HeaderSchema.safeParse({ ...h, retirement: { text: 'x'.repeat(501), retired: true } }).success, false, 'an over-long note is refused');
+    assert.equal(HeaderSchema.safeParse({ ...h, retirement: { text: 'x' } }).success, false, 'retired or not must be said');
   });
 });
 

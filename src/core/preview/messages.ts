@@ -38,6 +38,8 @@ export const HeaderSchema = z.strictObject({
   level: GaugeLevelSchema,
   /** The template's front matter names another model. */
   templateModel: z.optional(z.strictObject({ id: text(200), label: text(300) })),
+  /** The vendor has retired the model (`retired`), or announced when it will. */
+  retirement: z.optional(z.strictObject({ text: text(500), retired: z.boolean() })),
 });
 export type Header = z.infer<typeof HeaderSchema>;
 

@@ -33,6 +33,8 @@ export interface HeaderInput {
   locale: string;
   /** The template's front-matter model, when it is a known model other than `model`. */
   templateModel?: Model;
+  /** What the vendor says of `model`'s end, worded by the extension. */
+  retirement?: { text: string; retired: boolean };
 }
 
 export function buildHeader(input: HeaderInput, words: HeaderWords): Header {
@@ -57,5 +59,6 @@ export function buildHeader(input: HeaderInput, words: HeaderWords): Header {
   if (input.templateModel && input.templateModel.id !== model.id) {
     header.templateModel = { id: input.templateModel.id, label: words.templateModel(input.templateModel.id, input.templateModel.name) };
   }
+  if (input.retirement) header.retirement = { ...input.retirement };
   return header;
 }

@@ -17,7 +17,7 @@ import { documentLength, looksBinary } from '../../services/documentCounts';
 import { log } from '../../services/log';
 import type { SettingsService } from '../../services/settings';
 import type { TokenizerFilesService } from '../../services/tokenizerFiles';
-import { locale } from '../countSummary';
+import { isRetired, locale, retirementText } from '../countSummary';
 import { issueMessage } from '../templateMessages';
 import { basename, isTemplateDocument } from '../templateFiles';
 import type { CountResult, PreviewPipeline } from './pipeline';
@@ -94,6 +94,8 @@ export interface PreviewState {
   model?: string;
   /** The header's context gauge. */
   gauge?: { share: number; level: string; text: string };
+  /** The header's note that the vendor retires or has retired the model. */
+  retirement?: string;
   title: string;
   seq: number;
   /** What the page reported it painted last. */
@@ -405,6 +407,7 @@ export class PreviewPanel implements vscode.Disposable {
     // 2. The count, for the chosen model.
     const model = s.model;
     const tokenizer = this.deps.files.tokenizerFor(model);
+    const retirement = retirementText(model);
     const countStarted = performance.now();
     const cancelled = (): boolean => this.disposed || generation !== this.generation || this.dirty;
     const counting = this.deps.pipeline.count(text, model, tokenizer, () => this.disposed || generation !== this.generation);
@@ -418,6 +421,7 @@ export class PreviewPanel implements vscode.Disposable {
       thresholds: parseThresholds(vscode.workspace.getConfiguration('promptWorkbench.preview').get('gaugeThresholds')).thresholds,
       locale: locale(),
       ...(templateModel && templateModel !== model.id && s.models.find((m) => m.id === templateModel) ? { templateModel: s.models.find((m) => m.id === templateModel)! } : {}),
+      ...(retirement ? { retirement: { text: retirement, retired: isRetired(model) } } : {}),
     }, headerWords());
     const base = (): Omit<UpdateMessage, 'header' | 'busy'> => ({
       type: 'update', seq, textSeq: seq, length: text.length, stale: false, empty: false, problems, locked: this.locked, source: this.sourceInfo(kind)!,
@@ -696,6 +700,7 @@ export class PreviewPanel implements vscode.Disposable {
       problems: (u?.problems ?? []).map((p) => (p.line ? `${p.severity} ${p.file ?? 'source'}:${p.line}:${p.column ?? 1} ${p.message}` : `${p.severity} ${p.message}`)),
       ...(u?.header?.tokens !== undefined ? { tokens: u.header.tokens, exact: u.header.exact, model: u.header.model.id } : {}),
       ...(u?.header ? { gauge: { share: u.header.share, level: u.header.level, text: u.header.shareText } } : {}),
+      ...(u?.header?.retirement ? { retirement: u.header.retirement.text } : {}),
       title: this.panel.title,
       seq: u?.seq ?? 0,
       ...(this.painted ? { painted: this.painted } : {}),
