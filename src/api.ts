@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { countInSlices, type DocumentCounts } from './services/documentCounts';
 import type { PreviewApi } from './features/preview';
+import type { StatusBarSnapshot } from './features/statusBar';
 import type { GlossaryApi } from './services/glossaryService';
 import type { SettingsService } from './services/settings';
 import type { TokenizerFilesService } from './services/tokenizerFiles';
@@ -34,7 +35,8 @@ export interface PromptWorkbenchApi {
   /** The same split into loading the bundle and running `activate`. */
   readonly activationParts: ActivationParts;
   /** The status bar item's text and whether it is shown (used by the tests). */
-  statusBar(): { text: string; visible: boolean; tooltip: string };
+  /** `changedAt`: when the extension last changed the item's text (performance.now() of the host); VS Code sends it to the window a timer's turn later. */
+  statusBar(): StatusBarSnapshot;
   /** Whether the live count of an open document has started (or is done); used by the tests. */
   liveCountStarted(doc: vscode.TextDocument): boolean;
   /** The bilingual glossary (counts, problems, the view's state; used by the tests). */
@@ -43,7 +45,7 @@ export interface PromptWorkbenchApi {
   preview?: PreviewApi;
 }
 
-export function createApi(settings: SettingsService, files: TokenizerFilesService, counts: DocumentCounts, statusBar: () => { text: string; visible: boolean; tooltip: string }, activationParts: ActivationParts): PromptWorkbenchApi {
+export function createApi(settings: SettingsService, files: TokenizerFilesService, counts: DocumentCounts, statusBar: () => StatusBarSnapshot, activationParts: ActivationParts): PromptWorkbenchApi {
   return {
     activationMs: activationParts.loadMs + activationParts.activateMs,
     activationParts,

@@ -15,14 +15,23 @@ export const STATUS_ITEM_ID = 'promptWorkbench.tokens';
 /** Selections up to this size are counted at once; larger ones in slices. */
 const SYNC_SELECTION_LIMIT = 64 * 1024;
 
+export interface StatusBarSnapshot {
+  text: string;
+  visible: boolean;
+  tooltip: string;
+  /** performance.now() when the text last changed. */
+  changedAt: number;
+}
+
 export interface StatusBarView {
   readonly disposable: vscode.Disposable;
-  /** What the item shows now (for the extension's API and tests). */
-  snapshot(): { text: string; visible: boolean; tooltip: string };
+  /** What the item shows now (for the extension's API, tests and the benchmark). */
+  snapshot(): StatusBarSnapshot;
 }
 
 export function registerStatusBar(settings: SettingsService, counts: DocumentCounts, files: TokenizerFilesService): StatusBarView {
   let visible = false;
+  let changedAt = 0;
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = vscode.l10n.t('Prompt Workbench: Token Count');
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +48,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
   };
 
   const show = (text: string, tooltip: vscode.MarkdownString | string, command: string): void => {
+    if (item.text !== text) changedAt = performance.now();
     item.text = text;
     item.tooltip = tooltip;
     item.command = command;
@@ -179,6 +189,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       text: item.text,
       visible,
       tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '',
+      changedAt,
     }),
   };
 }
