@@ -27,7 +27,7 @@ console.log('building…');
 sh(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root]);
 sh(process.execPath, [path.join(root, 'scripts/package.mjs')], { stdio: 'ignore' });
 
-const { ChunkedCount, FIRST_SLICE_MS, SLICE_MS } = require(path.join(root, 'out/src/core/chunks.js'));
+const { ChunkedCount, firstSliceMsFor, SLICE_MS } = require(path.join(root, 'out/src/core/chunks.js'));
 const { getEncoding } = require(path.join(root, 'out/src/core/encodings.js'));
 const { tokenizerFor } = require(path.join(root, 'out/src/core/tokenizer.js'));
 const { get_encoding } = require('tiktoken');
@@ -108,7 +108,7 @@ for (const [label, source] of Object.entries(corpora)) {
     const t0 = performance.now();
     const chunked = await ChunkedCount.sliced(text, o200k.count, {
       sliceMs: SLICE_MS,
-      firstSliceMs: FIRST_SLICE_MS,
+      firstSliceMs: firstSliceMsFor(text.length),
       pause: () => new Promise((r) => {
         longest = Math.max(longest, performance.now() - last);
         setImmediate(() => { last = performance.now(); r(); });

@@ -132,12 +132,25 @@ export function splitText(text: string, options: ChunkOptions, from = 0, to = te
 export const SLICE_MS = 5;
 
 /**
- * A first count's first slice may run longer (still well under the 16 ms a task may take): a
- * 200 KB document takes 6–12 ms to count here, so it is then counted in one task. In slices of
- * 5 ms, the first parse of a markdown document by VS Code's markdown extension (90–290 ms on this
- * thread, 20–40 ms after its editor opens) often came between them and delayed the count.
+ * A first count's first slice may run longer (still under the 16 ms a task may take), so that
+ * more of a document of a few hundred KB (13–19 ms to count here) is done before other work on
+ * the new document comes in. In slices of 5 ms, the first parse of a markdown document by
+ * VS Code's markdown extension (90–290 ms on this thread, 20–40 ms after its editor opens) often
+ * came between them and delayed the count.
  */
 export const FIRST_SLICE_MS = 12;
+
+/**
+ * Texts longer than this get no longer first slice: they take far more than one slice anyway
+ * (10 MB about 1 s), and 12 ms leaves less room than 5 ms under 16 ms for a pause of the runtime
+ * or of the machine inside the slice (the benchmark saw 16–17 ms tasks counting 10 MB with it).
+ */
+export const FIRST_SLICE_MAX_CHARS = 1_000_000;
+
+/** The first slice's time for a text of `length` characters. */
+export function firstSliceMsFor(length: number): number {
+  return length <= FIRST_SLICE_MAX_CHARS ? FIRST_SLICE_MS : SLICE_MS;
+}
 
 /** Lets a long computation give the thread back; resolves when it may go on. */
 export type Yielder = () => Promise<void>;

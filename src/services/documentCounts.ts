@@ -4,7 +4,7 @@
  * it touches (see core/chunks.ts), so typing never waits for a count.
  */
 import * as vscode from 'vscode';
-import { ChunkedCount, FIRST_SLICE_MS, SLICE_MS } from '../core/chunks';
+import { ChunkedCount, firstSliceMsFor, SLICE_MS } from '../core/chunks';
 import { fixProblems } from '../core/encodings';
 import { PendingEdits } from '../core/pendingEdits';
 import { type AnyTokenizer, type AsyncTokenizer, isAsync, type Tokenizer } from '../core/tokenizer';
@@ -182,7 +182,7 @@ export class DocumentCounts implements vscode.Disposable {
       // The first slice in a task of its own, as early as possible: not in the task that asked for the
       // count (an editor change, where VS Code's own work runs too), and before the next I/O callbacks.
       .then(pause)
-      .then(() => (entry.cancelled ? undefined : ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, firstSliceMs: FIRST_SLICE_MS, pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions)))
+      .then(() => (entry.cancelled ? undefined : ChunkedCount.sliced(text, entry.tokenizer.count, { sliceMs: SLICE_MS, firstSliceMs: firstSliceMsFor(text.length), pause, cancelled: () => entry.cancelled }, entry.tokenizer.chunkOptions)))
       .then((chunked) => {
         if (!chunked || entry.cancelled) return;
         entry.chunked = chunked;

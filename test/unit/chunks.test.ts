@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ChunkedCount, isSafeBoundary, splitText } from '../../src/core/chunks';
+import { ChunkedCount, FIRST_SLICE_MAX_CHARS, FIRST_SLICE_MS, firstSliceMsFor, isSafeBoundary, SLICE_MS, splitText } from '../../src/core/chunks';
 import { ENCODING_NAMES, type EncodingName, getEncoding } from '../../src/core/encodings';
 import { PendingEdits } from '../../src/core/pendingEdits';
 import { corpus, referenceCount, rng } from './reference';
@@ -120,6 +120,14 @@ describe('chunks: chunk sums equal the full count', () => {
     assert.ok(result.chunkCount > 20, `expected many chunks, got ${result.chunkCount}`);
     assert.deepEqual(perSlice.slice(0, 4), [10, 3, 3, 3]);
     assert.equal(perSlice.reduce((a, b) => a + b, 0), result.chunkCount);
+  });
+
+  it('gives the longer first slice only to texts it can shorten the count of (up to 1 MB)', () => {
+    assert.equal(firstSliceMsFor(200_000), FIRST_SLICE_MS);
+    assert.equal(firstSliceMsFor(FIRST_SLICE_MAX_CHARS), FIRST_SLICE_MS);
+    assert.equal(firstSliceMsFor(FIRST_SLICE_MAX_CHARS + 1), SLICE_MS);
+    assert.equal(firstSliceMsFor(10_000_000), SLICE_MS);
+    assert.ok(FIRST_SLICE_MS > SLICE_MS && FIRST_SLICE_MS < 16);
   });
 
   it('sliced counting stops when cancelled', async () => {
