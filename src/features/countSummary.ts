@@ -25,16 +25,17 @@ export function tokensText(tokens: number, exact: boolean): string {
 }
 
 /**
- * What the vendor says of the model's end, in a sentence (undefined while it is served with no end
- * announced): "Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5."
+ * What the vendor says of the model's end, in a sentence, and whether it has come (undefined while
+ * the model is served with no end announced):
+ * "Retired by Anthropic on 2026-11-30. Recommended replacement: claude-sonnet-5-5."
  */
-export function retirementText(model: Model, today = localDate()): string | undefined {
+export function retirementNote(model: Model, today = localDate()): { text: string; retired: boolean } | undefined {
   const r = retirementOf(model, today);
   if (!r) return undefined;
   const when = r.retired
     ? (r.on ? vscode.l10n.t('Retired by {0} on {1}.', model.provider, r.on) : vscode.l10n.t('Retired by {0}.', model.provider))
     : vscode.l10n.t('{0} retires it on {1}.', model.provider, r.on!);
-  return r.replacedBy ? `${when} ${vscode.l10n.t('Recommended replacement: {0}.', r.replacedBy)}` : when;
+  return { text: r.replacedBy ? `${when} ${vscode.l10n.t('Recommended replacement: {0}.', r.replacedBy)}` : when, retired: r.retired };
 }
 
 /** True once the vendor no longer serves the model's id. */
@@ -56,8 +57,8 @@ export function factRows(f: CountFacts): Array<[string, string]> {
   ];
   // Prices change: say how old the catalogue's are (a user's own prices have no date unless they give one).
   if (f.model.pricesCheckedOn) rows.push([vscode.l10n.t('Prices checked on'), f.model.pricesCheckedOn]);
-  const retirement = retirementText(f.model);
-  if (retirement) rows.push([vscode.l10n.t('Status'), retirement]);
+  const retirement = retirementNote(f.model);
+  if (retirement) rows.push([vscode.l10n.t('Status'), retirement.text]);
   return rows;
 }
 
@@ -84,8 +85,8 @@ export function plainSummary(f: CountFacts): string {
     vscode.l10n.t('Input {0}; with {1} output tokens {2}; {3} of the context window.', formatUsd(cost.input, loc), formatInt(f.expectedOutputTokens, loc), formatUsd(cost.withOutput, loc), formatPercent(cost.contextShare, loc)),
   ];
   if (f.model.pricesCheckedOn) lines.push(vscode.l10n.t('Prices checked on {0}.', f.model.pricesCheckedOn));
-  const retirement = retirementText(f.model);
-  if (retirement) lines.push(retirement);
+  const retirement = retirementNote(f.model);
+  if (retirement) lines.push(retirement.text);
   if (cost.contextShare > 1) lines.push(vscode.l10n.t('Warning: this is more than the model\'s context window.'));
   return lines.join('\n');
 }

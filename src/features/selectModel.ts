@@ -4,7 +4,7 @@ import { formatInt, formatUsd } from '../core/cost';
 import type { Model } from '../core/models';
 import { SECTION } from '../core/settings';
 import type { SettingsService } from '../services/settings';
-import { isRetired, locale, retirementText } from './countSummary';
+import { isRetired, locale, retirementNote } from './countSummary';
 
 const RECENT_KEY = 'promptWorkbench.recentModels';
 const RECENT_MAX = 5;
@@ -18,8 +18,8 @@ export function describeModel(model: Model): string {
   const tokenizer = model.tokenizer.kind === 'bpe' ? model.tokenizer.encoding : vscode.l10n.t('≈ estimate');
   const line = vscode.l10n.t('{0} in / {1} out per 1M tokens · {2} context · {3}',
     formatUsd(model.price.input, loc), formatUsd(model.price.output, loc), formatInt(model.contextWindow, loc), tokenizer);
-  const retirement = retirementText(model);
-  return retirement ? `$(warning) ${retirement} ${line}` : line;
+  const retirement = retirementNote(model);
+  return retirement ? `$(warning) ${retirement.text} ${line}` : line;
 }
 
 export function registerSelectModel(context: vscode.ExtensionContext, settings: SettingsService): vscode.Disposable {

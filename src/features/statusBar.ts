@@ -100,14 +100,14 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
       case 'done': {
         const full: CountFacts = { ...facts, tokens: state.tokens, characters: state.characters, exact: state.exact };
         const cost = costOf(full.model, full.tokens, 0).input;
-        show(`${modelIcon(full.model)} ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
+        show(`${iconFor(full.model, '$(symbol-numeric)')} ${tokensText(state.tokens, state.exact)}${costSuffix(cost)}`, tooltipFor(full), 'promptWorkbench.selectModel');
         return;
       }
     }
   };
 
   /** A retired model's count still shows, with a warning in place of the usual icon (the tooltip says why). */
-  const modelIcon = (model: CountFacts['model']): string => (isRetired(model) ? '$(warning)' : '$(symbol-numeric)');
+  const iconFor = (model: CountFacts['model'], usual: string): string => (isRetired(model) ? '$(warning)' : usual);
 
   const costSuffix = (usd: number): string => (usd === 0 ? '' : ` · ${formatUsd(usd, locale())}`);
 
@@ -149,7 +149,7 @@ export function registerStatusBar(settings: SettingsService, counts: DocumentCou
     const label = selections.length > 1
       ? vscode.l10n.t('{0} in {1} selections', tokensText(tokens, exact), selections.length)
       : vscode.l10n.t('{0} selected', tokensText(tokens, exact));
-    show(`${isRetired(s.model) ? '$(warning)' : '$(selection)'} ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
+    show(`${iconFor(s.model, '$(selection)')} ${label}${costSuffix(cost)}`, tooltipFor(facts), 'promptWorkbench.selectModel');
   };
 
   /**

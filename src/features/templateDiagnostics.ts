@@ -10,7 +10,7 @@ import { EngineError } from '../core/template/engine';
 import type { Range, TemplateCheck, TemplateIssue } from '../core/template/types';
 import { log } from '../services/log';
 import type { SettingsService } from '../services/settings';
-import { isRetired, retirementText } from './countSummary';
+import { isRetired, retirementNote } from './countSummary';
 import { issueMessage, retiredModelMessage, unknownModelMessage } from './templateMessages';
 import { isTemplateDocument, TEMPLATE_SUFFIX, type TemplateService } from './templates';
 
@@ -100,19 +100,11 @@ export function toDiagnostics(doc: vscode.TextDocument, check: TemplateCheck, se
     const model = s.models.find((m) => m.id === check.model!.id);
     const range = visibleRange(doc, check.model.range);
     if (!model) {
-      const d = new vscode.Diagnostic(range, unknownModelMessage(check.model.id, s.model.id), vscode.DiagnosticSeverity.Warning);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = 'unknownModel';
-      out.push(d);
+      out.push(ourDiagnostic(range, unknownModelMessage(check.model.id, s.model.id), vscode.DiagnosticSeverity.Warning, 'unknownModel'));
     } else {
-      const retirement = retirementText(model);
-      if (retirement) {
-        // Retired: a warning; only announced: for information.
-        const d = new vscode.Diagnostic(range, retiredModelMessage(model.id, retirement), isRetired(model) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-        d.source = DIAGNOSTIC_SOURCE;
-        d.code = RETIRED_MODEL;
-        out.push(d);
-      }
+      const retirement = retirementNote(model);
+      // Retired: a warning; only announced: for information.
+      if (retirement) out.push(ourDiagnostic(range, retiredModelMessage(model.id, retirement.text), retirement.retired ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information, RETIRED_MODEL));
     }
   }
   return out;
@@ -142,12 +134,18 @@ function replacementFixes(doc: vscode.TextDocument, context: vscode.CodeActionCo
   return fixes;
 }
 
+/** A problem of ours: the source every Prompt Workbench diagnostic carries, and its code. */
+function ourDiagnostic(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, code?: string): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(range, message, severity);
+  d.source = DIAGNOSTIC_SOURCE;
+  if (code !== undefined) d.code = code;
+  return d;
+}
+
 function toDiagnostic(doc: vscode.TextDocument, issue: TemplateIssue): vscode.Diagnostic {
   const severity = issue.severity === 'error' ? vscode.DiagnosticSeverity.Error
     : issue.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-  const d = new vscode.Diagnostic(visibleRange(doc, issue.range), issueMessage(issue), severity);
-  d.source = DIAGNOSTIC_SOURCE;
-  d.code = issue.code;
+  const d = ourDiagnostic(visibleRange(doc, issue.range), issueMessage(issue), severity, issue.code);
   if (issue.code === 'unused') d.tags = [vscode.DiagnosticTag.Unnecessary];
   return d;
 }
@@ -166,7 +164,5 @@ function failureDiagnostic(doc: vscode.TextDocument, e: unknown): vscode.Diagnos
   const message = e instanceof EngineError && e.reason === 'timeout'
     ? vscode.l10n.t('This template took too long to check; it is not checked as you type. Render Template still works.')
     : vscode.l10n.t('This template could not be checked: {0}', e instanceof Error ? e.message : String(e));
-  const d = new vscode.Diagnostic(visibleRange(doc, { line: 0, column: 0, endLine: 0, endColumn: doc.lineAt(0).text.length }), message, vscode.DiagnosticSeverity.Information);
-  d.source = DIAGNOSTIC_SOURCE;
-  return d;
+  return ourDiagnostic(visibleRange(doc, { line: 0, column: 0, endLine: 0, endColumn: doc.lineAt(0).text.length }), message, vscode.DiagnosticSeverity.Information);
 }

@@ -17,7 +17,7 @@ import { documentLength, looksBinary } from '../../services/documentCounts';
 import { log } from '../../services/log';
 import type { SettingsService } from '../../services/settings';
 import type { TokenizerFilesService } from '../../services/tokenizerFiles';
-import { isRetired, locale, retirementText } from '../countSummary';
+import { locale, retirementNote } from '../countSummary';
 import { issueMessage } from '../templateMessages';
 import { basename, isTemplateDocument } from '../templateFiles';
 import type { CountResult, PreviewPipeline } from './pipeline';
@@ -407,7 +407,7 @@ export class PreviewPanel implements vscode.Disposable {
     // 2. The count, for the chosen model.
     const model = s.model;
     const tokenizer = this.deps.files.tokenizerFor(model);
-    const retirement = retirementText(model);
+    const retirement = retirementNote(model);
     const countStarted = performance.now();
     const cancelled = (): boolean => this.disposed || generation !== this.generation || this.dirty;
     const counting = this.deps.pipeline.count(text, model, tokenizer, () => this.disposed || generation !== this.generation);
@@ -421,7 +421,7 @@ export class PreviewPanel implements vscode.Disposable {
       thresholds: parseThresholds(vscode.workspace.getConfiguration('promptWorkbench.preview').get('gaugeThresholds')).thresholds,
       locale: locale(),
       ...(templateModel && templateModel !== model.id && s.models.find((m) => m.id === templateModel) ? { templateModel: s.models.find((m) => m.id === templateModel)! } : {}),
-      ...(retirement ? { retirement: { text: retirement, retired: isRetired(model) } } : {}),
+      ...(retirement ? { retirement } : {}),
     }, headerWords());
     const base = (): Omit<UpdateMessage, 'header' | 'busy'> => ({
       type: 'update', seq, textSeq: seq, length: text.length, stale: false, empty: false, problems, locked: this.locked, source: this.sourceInfo(kind)!,
